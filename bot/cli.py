@@ -1,0 +1,198 @@
+"""The ``ally`` command line: run the stack, manage the database and accounts, train."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import socket
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings
+from bot.errors import AllyError, ConfigError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ally`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except AllyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ally", description=__doc__)
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    up = sub.add_parser("up", help="train if needed, migrate, and run the whole stack")
+    up.add_argument("--no-train", action="store_true", help="serve the existing model as is")
+    up.set_defaults(handler=_up)
+
+    train = sub.add_parser("train", help="train the Rasa model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.set_defaults(handler=_train)
+
+    db = sub.add_parser("db", help="database migrations")
+    db_sub = db.add_subparsers(metavar="ACTION", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="migrate forward (default: to the newest)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=_db_upgrade)
+    downgrade = db_sub.add_parser("downgrade", help="migrate back to REVISION")
+    downgrade.add_argument("revision")
+    downgrade.set_defaults(handler=_db_downgrade)
+
+    supporter = sub.add_parser("supporter", help="supporter accounts")
+    supporter_sub = supporter.add_subparsers(metavar="ACTION", required=True)
+    add = supporter_sub.add_parser("add", help="create an account")
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", choices=["supporter", "admin", "researcher"], default="supporter")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add.set_defaults(handler=_supporter_add)
+    return parser
+
+
+def _up(args: argparse.Namespace) -> int:
+    from bot.stack import services
+    from bot.supervisor import Supervisor, run_stack
+    from bot.training import is_current, latest_model, train
+
+    settings = Settings.from_env()
+    _check_ports(settings)
+    log_dir = settings.var_dir / "log"
+    if args.no_train:
+        if latest_model(settings.model_dir) is None:
+            raise ConfigError("ALLY_MODEL_DIR", f"no trained model in {settings.model_dir}")
+    elif not is_current(settings):
+        print("training the model (data or config changed) ...", flush=True)
+        train(settings, log_path=log_dir / "train.log")
+    _migrate(settings)
+    _ensure_first_account(settings)
+    supervisor = Supervisor(
+        services(settings), cwd=settings.project_dir, log_dir=log_dir, out=sys.stdout
+    )
+
+    def ready() -> None:
+        print(
+            "\nAlly is running:\n"
+            f"  chat widget    http://localhost:{settings.web_port}/\n"
+            f"  supporter app  http://localhost:{settings.web_port}/supporter\n"
+            f"  Rasa (REST)    {settings.rasa_url}/webhooks/rest/webhook\n"
+            f"  logs           {log_dir}/\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+
+    return asyncio.run(run_stack(supervisor, on_ready=ready))
+
+
+def _check_ports(settings: Settings) -> None:
+    for name, host, port in (
+        ("ALLY_WEB_PORT", settings.web_host, settings.web_port),
+        ("ALLY_RASA_PORT", "127.0.0.1", settings.rasa_port),
+        ("ALLY_ACTIONS_PORT", "127.0.0.1", settings.actions_port),
+    ):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise ConfigError(name, f"port {port} is already in use") from None
+                raise ConfigError(name, f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _train(args: argparse.Namespace) -> int:
+    from bot.training import train
+
+    settings = Settings.from_env()
+    ran = train(settings, log_path=settings.var_dir / "log" / "train.log", force=args.force)
+    print("trained a new model" if ran else "the model is up to date")
+    return 0
+
+
+def _migrate(settings: Settings, revision: str = "head") -> None:
+    from bot.storage.migrate import upgrade
+
+    try:
+        upgrade(settings.database_url, revision)
+    except Exception as exc:  # Driver errors vary by database; all mean "cannot migrate".
+        raise ConfigError("ALLY_DATABASE_URL", f"cannot migrate the database: {exc}") from exc
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    _migrate(Settings.from_env(), args.revision)
+    return 0
+
+
+def _db_downgrade(args: argparse.Namespace) -> int:
+    from bot.storage.migrate import downgrade
+
+    downgrade(Settings.from_env().database_url, args.revision)
+    return 0
+
+
+def _ensure_first_account(settings: Settings) -> None:
+    from bot.storage.accounts import count_accounts, create_account
+    from bot.storage.engine import Database
+    from bot.web.auth import generate_password, hash_password
+
+    database = Database.from_url(settings.database_url)
+    try:
+        if database.run_sync(count_accounts) > 0:
+            return
+        password = generate_password()
+        database.run_sync(
+            create_account, username="admin", role="admin", password_hash=hash_password(password)
+        )
+    finally:
+        database.close()
+    print(
+        "No supporter account existed, so one was created. Note the password now; "
+        "it is not shown again:\n"
+        f"  username: admin\n  password: {password}\n",
+        flush=True,
+    )
+
+
+def _supporter_add(args: argparse.Namespace) -> int:
+    from getpass import getpass
+
+    from bot.storage.accounts import DuplicateAccountError, create_account
+    from bot.storage.engine import Database
+    from bot.web.auth import hash_password
+
+    settings = Settings.from_env()
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else getpass()
+    if len(password) < 12:
+        print("error: the password must be at least 12 characters", file=sys.stderr)
+        return 2
+    _migrate(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        database.run_sync(
+            create_account,
+            username=args.username,
+            role=args.role,
+            password_hash=hash_password(password),
+        )
+    except (DuplicateAccountError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+    print(f"created {args.role} account {args.username!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

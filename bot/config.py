@@ -1,0 +1,154 @@
+"""Settings: one frozen object built from the environment, once per entry point."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+ENVIRONMENTS = ("development", "test", "production")
+SECRET_SETTINGS = ("ALLY_RASA_TOKEN", "ALLY_SESSION_SECRET", "ALLY_PSEUDONYM_SALT")
+# Development defaults. They are deliberately recognisable so production refuses them.
+_PLACEHOLDER_PREFIX = "change-me"
+_DEV_SECRETS = {
+    "ALLY_RASA_TOKEN": "change-me-rasa-token",
+    "ALLY_SESSION_SECRET": "change-me-session-secret-for-development-only",
+    "ALLY_PSEUDONYM_SALT": "change-me-pseudonym-salt",
+}
+_MIN_SECRET_LENGTH = 24
+_SUPPORTED_DB_SCHEMES = ("sqlite", "postgresql")
+
+
+def project_dir() -> Path:
+    """Return the repository root (where domain/, data/ and models/ live)."""
+    return Path(os.environ.get("ALLY_PROJECT_DIR", Path(__file__).resolve().parent.parent))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting Ally reads, validated. Build it with :meth:`from_env`."""
+
+    env: str
+    project_dir: Path
+    var_dir: Path
+    database_url: str
+    web_host: str
+    web_port: int
+    rasa_port: int
+    actions_port: int
+    rasa_token: str
+    session_secret: str
+    pseudonym_salt: str
+    locale: str
+    model_dir: Path
+    log_level: str
+    rasa_timeout: float
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server on loopback."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """Webhook URL of the action server on loopback."""
+        return f"http://127.0.0.1:{self.actions_port}/webhook"
+
+    @property
+    def is_production(self) -> bool:
+        """True when running with ``ALLY_ENV=production``."""
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the settings.
+
+        Raises:
+            ConfigError: naming the first setting that is invalid.
+        """
+        env_map = os.environ if environ is None else environ
+        root = Path(env_map.get("ALLY_PROJECT_DIR") or project_dir())
+        env = env_map.get("ALLY_ENV", "development")
+        if env not in ENVIRONMENTS:
+            raise ConfigError("ALLY_ENV", f"must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+        var_dir = Path(env_map.get("ALLY_VAR_DIR") or root / "var")
+        secrets = {name: env_map.get(name) or _DEV_SECRETS[name] for name in SECRET_SETTINGS}
+        if env == "production":
+            for name, value in secrets.items():
+                _check_production_secret(name, value)
+        settings = cls(
+            env=env,
+            project_dir=root,
+            var_dir=var_dir,
+            database_url=_database_url(env_map.get("ALLY_DATABASE_URL"), var_dir),
+            web_host=env_map.get("ALLY_WEB_HOST", "127.0.0.1"),
+            web_port=_port(env_map, "ALLY_WEB_PORT", 8000),
+            rasa_port=_port(env_map, "ALLY_RASA_PORT", 5005),
+            actions_port=_port(env_map, "ALLY_ACTIONS_PORT", 5055),
+            rasa_token=secrets["ALLY_RASA_TOKEN"],
+            session_secret=secrets["ALLY_SESSION_SECRET"],
+            pseudonym_salt=secrets["ALLY_PSEUDONYM_SALT"],
+            locale=env_map.get("ALLY_LOCALE", "US").upper(),
+            model_dir=Path(env_map.get("ALLY_MODEL_DIR") or root / "models"),
+            log_level=_log_level(env_map.get("ALLY_LOG_LEVEL", "INFO")),
+            rasa_timeout=_positive_float(env_map, "ALLY_RASA_TIMEOUT", 20.0),
+        )
+        ports = [settings.web_port, settings.rasa_port, settings.actions_port]
+        if len(set(ports)) != len(ports):
+            raise ConfigError("ALLY_WEB_PORT", f"the three service ports must differ, got {ports}")
+        return settings
+
+
+def _check_production_secret(name: str, value: str) -> None:
+    if value.startswith(_PLACEHOLDER_PREFIX) or value == _DEV_SECRETS[name]:
+        raise ConfigError(name, "still has its placeholder value; set a real secret for production")
+    if len(value) < _MIN_SECRET_LENGTH:
+        raise ConfigError(name, f"must be at least {_MIN_SECRET_LENGTH} characters in production")
+
+
+def _database_url(raw: str | None, var_dir: Path) -> str:
+    if not raw:
+        return f"sqlite:///{var_dir / 'ally.db'}"
+    scheme = raw.split(":", 1)[0].split("+", 1)[0].lower()
+    if "://" not in raw or scheme not in _SUPPORTED_DB_SCHEMES:
+        raise ConfigError(
+            "ALLY_DATABASE_URL",
+            f"unsupported database URL scheme {scheme!r}; use sqlite:///PATH or postgresql://...",
+        )
+    return raw
+
+
+def _port(env_map: Mapping[str, str], name: str, default: int) -> int:
+    raw = env_map.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a port number, got {raw!r}") from None
+    if not 1 <= value <= 65535:
+        raise ConfigError(name, f"must be between 1 and 65535, got {value}")
+    return value
+
+
+def _positive_float(env_map: Mapping[str, str], name: str, default: float) -> float:
+    raw = env_map.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(name, f"must be positive, got {value}")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("ALLY_LOG_LEVEL", f"must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+    return level

@@ -1,0 +1,1 @@
+"""Plain-Python dialogue rules used by the Rasa actions (no rasa-sdk imports here)."""

@@ -1,0 +1,104 @@
+"""The three processes of an Ally stack: how each is started and how its health is checked."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Settings
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """One process of the stack."""
+
+    name: str
+    argv: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=dict)
+    startup_timeout: float = 120.0
+
+
+def rasa_executable(settings: Settings) -> Path:
+    """Return the ``rasa`` executable of the Rasa environment."""
+    venv = os.environ.get("ALLY_RASA_VENV") or settings.project_dir / ".venv" / "rasa"
+    return Path(venv) / "bin" / "rasa"
+
+
+def rasa_environment(settings: Settings) -> dict[str, str]:
+    """Environment for Rasa, its action server and its tooling."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONUNBUFFERED="1",
+        ALLY_ACTIONS_URL=settings.actions_url,
+        ALLY_TRACKER_DIALECT="sqlite",
+        ALLY_TRACKER_DB=str(settings.var_dir / "rasa-tracker.db"),
+        ALLY_VAR_DIR=str(settings.var_dir),
+        ALLY_DATABASE_URL=settings.database_url,
+        ALLY_PROJECT_DIR=str(settings.project_dir),
+    )
+    return env
+
+
+def services(settings: Settings) -> list[ServiceSpec]:
+    """Return the stack's services in start order: actions, Rasa, then the web app."""
+    rasa = str(rasa_executable(settings))
+    rasa_env = rasa_environment(settings)
+    web_env = dict(
+        os.environ,
+        PYTHONUNBUFFERED="1",
+        ALLY_VAR_DIR=str(settings.var_dir),
+        ALLY_DATABASE_URL=settings.database_url,
+    )
+    return [
+        ServiceSpec(
+            name="actions",
+            argv=[
+                rasa,
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],
+            health_url=f"http://127.0.0.1:{settings.actions_port}/health",
+            env=rasa_env,
+            startup_timeout=120.0,
+        ),
+        ServiceSpec(
+            name="rasa",
+            argv=[
+                rasa,
+                "run",
+                "--enable-api",
+                "--auth-token",
+                settings.rasa_token,
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(settings.rasa_port),
+                "--model",
+                str(settings.model_dir),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+            ],
+            health_url=f"{settings.rasa_url}/status?token={settings.rasa_token}",
+            env=rasa_env,
+            startup_timeout=300.0,
+        ),
+        ServiceSpec(
+            name="web",
+            argv=[sys.executable, "-m", "bot.web"],
+            health_url=f"http://127.0.0.1:{settings.web_port}/healthz",
+            env=web_env,
+            startup_timeout=60.0,
+        ),
+    ]

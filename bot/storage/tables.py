@@ -1,0 +1,76 @@
+"""Table definitions (SQLAlchemy Core). Migrations create them: never create_all."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+mood_ratings = sa.Table(
+    "mood_ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False, index=True),
+    sa.Column("rating", sa.SmallInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("rating BETWEEN 0 AND 10", name="rating_range"),
+)
+
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False, index=True),
+    # The web app and the action both key on the message id, so neither creates a duplicate.
+    sa.Column("message_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="risk"),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("categories", sa.JSON, nullable=False),
+    sa.Column("matches", sa.JSON, nullable=False),
+    sa.Column("excerpt", sa.String(280), nullable=False, server_default=""),
+    sa.Column("context", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="open", index=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("outcome", sa.String(32), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'claimed', 'resolved')", name="status_valid"),
+)
+
+supporters = sa.Table(
+    "supporters",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('supporter', 'admin', 'researcher')", name="role_valid"),
+)
+
+supporter_sessions = sa.Table(
+    "supporter_sessions",
+    metadata,
+    # Only a hash of the cookie token is stored, so a database leak does not leak sessions.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "supporter_id",
+        sa.Integer,
+        sa.ForeignKey("supporters.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,167 @@
+"""Starts the stack's processes in order, waits for each to be healthy, and stops them cleanly.
+
+If a service dies, the supervisor stops the others, prints that service's log tail and exits
+non-zero. Ctrl-C or SIGTERM stops everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from bot.stack import ServiceSpec
+
+LOG_TAIL_LINES = 25
+STOP_GRACE_SECONDS = 10.0
+
+
+class ServiceFailedError(Exception):
+    """A service exited or did not become healthy."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service} {reason}")
+        self.service = service
+
+
+def _die_with_parent() -> None:
+    # Linux: the child gets SIGTERM if the supervisor itself is killed, so no orphan keeps a port.
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """Return the last ``lines`` lines of a log file."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class Supervisor:
+    """Runs a list of services from ``cwd``, logging each to ``log_dir/<name>.log``."""
+
+    def __init__(self, specs: list[ServiceSpec], *, cwd: Path, log_dir: Path, out: TextIO) -> None:
+        self._specs = specs
+        self._cwd = cwd
+        self._log_dir = log_dir
+        self._out = out
+        self._procs: dict[str, asyncio.subprocess.Process] = {}
+        self._stopping = asyncio.Event()
+
+    def log_path(self, name: str) -> Path:
+        """Return where a service's output goes."""
+        return self._log_dir / f"{name}.log"
+
+    async def start(self) -> None:
+        """Start each service in order and wait until it is healthy."""
+        self._log_dir.mkdir(parents=True, exist_ok=True)
+        async with aiohttp.ClientSession() as http:
+            for spec in self._specs:
+                started = time.monotonic()
+                print(f"starting {spec.name} ...", file=self._out, flush=True)
+                log = self.log_path(spec.name).open("ab")
+                self._procs[spec.name] = await asyncio.create_subprocess_exec(
+                    *spec.argv,
+                    cwd=self._cwd,
+                    env=spec.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
+                    start_new_session=True,
+                )
+                log.close()
+                await self._wait_healthy(http, spec)
+                elapsed = time.monotonic() - started
+                print(f"  {spec.name} is healthy ({elapsed:.1f} s)", file=self._out, flush=True)
+
+    async def _wait_healthy(self, http: aiohttp.ClientSession, spec: ServiceSpec) -> None:
+        deadline = time.monotonic() + spec.startup_timeout
+        proc = self._procs[spec.name]
+        while time.monotonic() < deadline:
+            if proc.returncode is not None:
+                raise ServiceFailedError(spec.name, f"exited with code {proc.returncode}")
+            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                timeout = aiohttp.ClientTimeout(total=2)
+                async with http.get(spec.health_url, timeout=timeout) as resp:
+                    if resp.status == 200:
+                        return
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(proc.wait(), timeout=0.5)
+        raise ServiceFailedError(spec.name, f"was not healthy after {spec.startup_timeout:.0f} s")
+
+    async def watch(self) -> None:
+        """Return when asked to stop; raise ServiceFailedError when a service exits."""
+        waits = {asyncio.ensure_future(proc.wait()): name for name, proc in self._procs.items()}
+        stop = asyncio.ensure_future(self.stop_requested())
+        done, _ = await asyncio.wait([*waits, stop], return_when=asyncio.FIRST_COMPLETED)
+        for task in [*waits, stop]:
+            if task not in done:
+                task.cancel()
+        if stop in done:
+            return
+        name = waits[next(task for task in done if task is not stop)]
+        raise ServiceFailedError(name, f"exited with code {self._procs[name].returncode}")
+
+    async def stop_requested(self) -> None:
+        """Return once a stop has been requested."""
+        await self._stopping.wait()
+
+    def request_stop(self) -> None:
+        """Ask :meth:`watch` to return (signal handlers call this)."""
+        self._stopping.set()
+
+    async def stop(self) -> None:
+        """Stop every running service, newest first: SIGTERM, then SIGKILL after a grace."""
+        for name in reversed(list(self._procs)):
+            proc = self._procs[name]
+            if proc.returncode is not None:
+                continue
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), timeout=STOP_GRACE_SECONDS)
+            except asyncio.TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+
+
+async def run_stack(
+    supervisor: Supervisor, *, on_ready: Callable[[], None], err: TextIO = sys.stderr
+) -> int:
+    """Start, watch and stop a stack; return the process exit code."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, supervisor.request_stop)
+    try:
+        start = asyncio.ensure_future(supervisor.start())
+        stop_wait = asyncio.ensure_future(supervisor.stop_requested())
+        done, _ = await asyncio.wait([start, stop_wait], return_when=asyncio.FIRST_COMPLETED)
+        if start in done:
+            stop_wait.cancel()
+            start.result()
+            on_ready()
+            await supervisor.watch()
+        else:
+            start.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await start
+        return 0
+    except ServiceFailedError as exc:
+        print(f"error: {exc}. Last lines of its log:", file=err)
+        print(log_tail(supervisor.log_path(exc.service)), file=err)
+        return 1
+    finally:
+        await supervisor.stop()

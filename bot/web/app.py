@@ -1,0 +1,73 @@
+"""The web app factory: every resource is created and closed through ``cleanup_ctx``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import jinja2
+from aiohttp import web
+
+from bot.config import Settings
+from bot.storage.engine import Database
+from bot.web import keys, views
+from bot.web.auth import LoginThrottle
+from bot.web.chat import create_socketio
+from bot.web.middleware import authentication, errors, security_headers
+from bot.web.rasa_client import RasaClient
+
+HERE = Path(__file__).resolve().parent
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> web.Application:
+    """Build the web app for ``settings``; pass ``database`` to share one (tests)."""
+    app = web.Application(
+        middlewares=[security_headers, errors, authentication], client_max_size=MAX_BODY_BYTES
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.LOGIN_THROTTLE] = LoginThrottle()
+    app[keys.TEMPLATES] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app.cleanup_ctx.append(_database_ctx(database))
+    app.cleanup_ctx.append(_rasa_ctx)
+    app[keys.SIO] = create_socketio(app, cors_origins=None)
+    _add_routes(app)
+    return app
+
+
+def _add_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/", views.chat_page, name="chat")
+    r.add_get("/healthz", views.health, name="health")
+    r.add_get("/supporter/login", views.login_form, name="supporter_login")
+    r.add_post("/supporter/login", views.login_submit, name="supporter_login_post")
+    r.add_post("/supporter/logout", views.logout, name="supporter_logout")
+    r.add_get("/supporter", views.queue_page, name="supporter_queue")
+    r.add_post("/api/login", views.api_login, name="api_login")
+    r.add_get("/api/escalations", views.api_escalations, name="api_escalations")
+    r.add_static("/static/", HERE / "static", name="static", append_version=True)
+
+
+def _database_ctx(shared: Database | None):  # type: ignore[no-untyped-def]
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        database = shared or Database.from_url(app[keys.SETTINGS].database_url)
+        app[keys.DATABASE] = database
+        yield
+        if shared is None:
+            database.close()
+
+    return ctx
+
+
+async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=200), raise_for_status=False
+    ) as session:
+        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        yield

@@ -1,0 +1,28 @@
+"""Typed keys for the resources the web app owns."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    import jinja2
+    import socketio
+
+    from bot.config import Settings
+    from bot.storage.accounts import Account
+    from bot.storage.engine import Database
+    from bot.web.auth import LoginThrottle
+    from bot.web.rasa_client import RasaClient
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+DATABASE: web.AppKey[Database] = web.AppKey("database")
+RASA: web.AppKey[RasaClient] = web.AppKey("rasa")
+SIO: web.AppKey[socketio.AsyncServer] = web.AppKey("sio")
+TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
+LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
+
+# Per request, set by the authentication middleware.
+ACCOUNT: web.RequestKey[Account] = web.RequestKey("account")
+CSRF_TOKEN: web.RequestKey[str] = web.RequestKey("csrf_token")

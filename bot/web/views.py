@@ -1,0 +1,144 @@
+"""Thin views: parse the request, call a service function, render or return JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.storage.escalations import list_escalations
+from bot.web import auth, keys
+from bot.web.middleware import json_error
+
+MAX_JSON_BYTES = 16 * 1024
+
+
+def render(request: web.Request, template: str, **context: Any) -> web.Response:
+    """Render a Jinja2 template (autoescaped) to an HTML response."""
+    html = (
+        request.app[keys.TEMPLATES]
+        .get_template(template)
+        .render(
+            csrf_token=request.get(keys.CSRF_TOKEN), account=request.get(keys.ACCOUNT), **context
+        )
+    )
+    return web.Response(text=html, content_type="text/html")
+
+
+async def chat_page(request: web.Request) -> web.Response:
+    """The chat widget page."""
+    return render(request, "chat.html", locale=request.app[keys.SETTINGS].locale)
+
+
+async def health(request: web.Request) -> web.Response:
+    """Liveness: the web app is up and answering."""
+    return web.json_response({"status": "ok"})
+
+
+async def login_form(request: web.Request) -> web.Response:
+    """The supporter login form."""
+    return render(request, "login.html", error=None)
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    """Check a form login; the error never says whether the username exists."""
+    form = await request.post()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    result = await _login(request, username, password)
+    if result is None:
+        response = render(request, "login.html", error="Wrong username or password.")
+        response.set_status(401)
+        return response
+    response = web.HTTPSeeOther("/supporter")
+    _set_cookie(request, response, result.token)
+    raise response
+
+
+async def api_login(request: web.Request) -> web.Response:
+    """JSON login: ``{"username", "password"}`` -> session cookie and CSRF token."""
+    body = await read_json(request)
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        return json_error(400, "username and password must be strings")
+    result = await _login(request, username, password)
+    if result is None:
+        return json_error(401, "wrong username or password")
+    response = web.json_response(
+        {
+            "username": result.account.username,
+            "role": result.account.role,
+            "csrf_token": result.csrf_token,
+        }
+    )
+    _set_cookie(request, response, result.token)
+    return response
+
+
+async def _login(request: web.Request, username: str, password: str) -> auth.LoginResult | None:
+    if len(username) > 64 or len(password) > 1024:
+        return None
+    throttle_key = f"{request.remote}:{username.casefold()}"
+    if not request.app[keys.LOGIN_THROTTLE].allow(throttle_key):
+        raise web.HTTPTooManyRequests(text="Too many login attempts. Wait a minute and try again.")
+    return await request.app[keys.DATABASE].run(auth.login, username=username, password=password)
+
+
+def _set_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
+    response.set_cookie(
+        auth.COOKIE_NAME,
+        token,
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[keys.SETTINGS].is_production,
+        path="/",
+        max_age=int(auth.IDLE_TIMEOUT.total_seconds()) * 16,
+    )
+
+
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session and go back to the login form."""
+    token = request.cookies.get(auth.COOKIE_NAME, "")
+    await request.app[keys.DATABASE].run(auth.logout, token=token)
+    response = web.HTTPSeeOther("/supporter/login")
+    response.del_cookie(auth.COOKIE_NAME, path="/")
+    raise response
+
+
+async def queue_page(request: web.Request) -> web.Response:
+    """The supporter queue: open and claimed escalations."""
+    rows = await request.app[keys.DATABASE].run(list_escalations)
+    active = [row for row in rows if row.status != "resolved"]
+    return render(request, "queue.html", escalations=active)
+
+
+async def api_escalations(request: web.Request) -> web.Response:
+    """``GET /api/escalations?status=open``."""
+    status = request.query.get("status")
+    try:
+        rows = await request.app[keys.DATABASE].run(list_escalations, status=status)
+    except ValueError as exc:
+        return json_error(400, str(exc))
+    return web.json_response([row.to_json() for row in rows])
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    """Read a small JSON object body, or raise a 4xx with a JSON error."""
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise web.HTTPRequestEntityTooLarge(MAX_JSON_BYTES, request.content_length)
+    raw = await request.content.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise web.HTTPRequestEntityTooLarge(MAX_JSON_BYTES, len(raw))
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "body must be valid UTF-8 JSON"}),
+            content_type="application/json",
+        ) from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "body must be a JSON object"}),
+            content_type="application/json",
+        )
+    return body

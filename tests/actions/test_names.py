@@ -1,0 +1,17 @@
+from typing import Any
+
+from actions import names
+
+
+def test_every_name_exists_in_the_domain(domain: dict[str, Any]) -> None:
+    known = (
+        set(domain.get("responses", {}))
+        | set(domain.get("slots", {}))
+        | set(domain.get("forms", {}))
+        | set(domain.get("actions", []))
+    )
+    declared = {
+        value for key, value in vars(names).items() if key.isupper() and not key.startswith("MSG_")
+    }
+    assert declared, "names.py declares nothing"
+    assert declared - known == set()

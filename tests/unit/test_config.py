@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.errors import ConfigError
+
+STRONG = "x" * 40
+
+
+def test_defaults_use_sqlite_under_var(tmp_path: Path) -> None:
+    settings = Settings.from_env({"ALLY_PROJECT_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'var' / 'ally.db'}"
+    assert (settings.web_port, settings.rasa_port, settings.actions_port) == (8000, 5005, 5055)
+    assert settings.env == "development"
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"ALLY_DATABASE_URL": "mongodb://localhost/ally"}, "ALLY_DATABASE_URL"),
+        ({"ALLY_DATABASE_URL": "not a url"}, "ALLY_DATABASE_URL"),
+        ({"ALLY_WEB_PORT": "eighty"}, "ALLY_WEB_PORT"),
+        ({"ALLY_RASA_PORT": "70000"}, "ALLY_RASA_PORT"),
+        ({"ALLY_ENV": "staging"}, "ALLY_ENV"),
+        ({"ALLY_LOG_LEVEL": "loud"}, "ALLY_LOG_LEVEL"),
+        ({"ALLY_RASA_TIMEOUT": "-1"}, "ALLY_RASA_TIMEOUT"),
+        ({"ALLY_WEB_PORT": "5005"}, "ALLY_WEB_PORT"),
+    ],
+)
+def test_bad_settings_name_the_setting(env: dict[str, str], setting: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert caught.value.setting == setting
+    assert str(caught.value).startswith(f"{setting}: ")
+    assert "\n" not in str(caught.value)
+
+
+def test_production_refuses_placeholder_secrets() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"ALLY_ENV": "production"})
+    assert caught.value.setting == "ALLY_RASA_TOKEN"
+
+
+@pytest.mark.parametrize("weak", ["change-me-please-this-is-long-enough", "short"])
+def test_production_refuses_weak_secret(weak: str) -> None:
+    env = {
+        "ALLY_ENV": "production",
+        "ALLY_RASA_TOKEN": STRONG,
+        "ALLY_SESSION_SECRET": weak,
+        "ALLY_PSEUDONYM_SALT": STRONG,
+    }
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert caught.value.setting == "ALLY_SESSION_SECRET"
+
+
+def test_production_accepts_real_secrets() -> None:
+    env = {
+        "ALLY_ENV": "production",
+        "ALLY_RASA_TOKEN": STRONG,
+        "ALLY_SESSION_SECRET": "y" * 40,
+        "ALLY_PSEUDONYM_SALT": "z" * 40,
+    }
+    settings = Settings.from_env(env)
+    assert settings.is_production
+    assert settings.session_secret == "y" * 40
+
+
+def test_postgres_url_is_accepted() -> None:
+    url = "postgresql://ally@127.0.0.1:5432/ally"
+    assert Settings.from_env({"ALLY_DATABASE_URL": url}).database_url == url
