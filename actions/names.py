@@ -19,3 +19,8 @@ VALIDATE_MOOD_FORM = "validate_mood_form"
 MSG_MOOD_LOGGED = "mood_logged"
 MSG_MOOD_RATING_INVALID = "mood_rating_invalid"
 MSG_SOMETHING_WENT_WRONG = "something_went_wrong"
+
+# --- Risk (lead) ---
+INTENT_RISK_DISCLOSURE = "risk_disclosure"
+SLOT_ESCALATION_OPEN = "escalation_open"
+ACTION_ESCALATE_RISK = "action_escalate_risk"

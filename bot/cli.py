@@ -41,6 +41,23 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if nothing changed")
     train.set_defaults(handler=_train)
 
+    risk = sub.add_parser("risk", help="the rule-based risk detector, for research and review")
+    risk_sub = risk.add_subparsers(metavar="ACTION", required=True)
+    check = risk_sub.add_parser(
+        "check", help='read {"id", "text"} JSON lines on stdin, write one assessment per line'
+    )
+    check.set_defaults(handler=_risk_check)
+    evaluate = risk_sub.add_parser(
+        "eval", help='score a labelled JSONL file {"id", "text", "risk", "category"}'
+    )
+    evaluate.add_argument("file")
+    evaluate.set_defaults(handler=_risk_eval)
+
+    crisis = sub.add_parser(
+        "crisis-domain", help="write domain/crisis_responses.yml for ALLY_LOCALE"
+    )
+    crisis.set_defaults(handler=_crisis_domain)
+
     db = sub.add_parser("db", help="database migrations")
     db_sub = db.add_subparsers(metavar="ACTION", required=True)
     upgrade = db_sub.add_parser("upgrade", help="migrate forward (default: to the newest)")
@@ -117,6 +134,38 @@ def _train(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     ran = train(settings, log_path=settings.var_dir / "log" / "train.log", force=args.force)
     print("trained a new model" if ran else "the model is up to date")
+    return 0
+
+
+def _risk_check(args: argparse.Namespace) -> int:
+    from bot.risk.evaluation import check_stream
+
+    # Undecodable bytes become U+FFFD so one bad line cannot stop the stream.
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    check_stream(stdin, sys.stdout)
+    return 0
+
+
+def _risk_eval(args: argparse.Namespace) -> int:
+    from bot.risk.evaluation import evaluate, format_report
+
+    try:
+        report = evaluate(args.file)
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_report(report))
+    return 0
+
+
+def _crisis_domain(args: argparse.Namespace) -> int:
+    from bot.risk.crisis_domain import write_crisis_domain
+
+    settings = Settings.from_env()
+    write_crisis_domain(settings.project_dir / "domain", settings.locale)
     return 0
 
 

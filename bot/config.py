@@ -91,7 +91,7 @@ class Settings:
             rasa_token=secrets["ALLY_RASA_TOKEN"],
             session_secret=secrets["ALLY_SESSION_SECRET"],
             pseudonym_salt=secrets["ALLY_PSEUDONYM_SALT"],
-            locale=env_map.get("ALLY_LOCALE", "US").upper(),
+            locale=_locale(env_map.get("ALLY_LOCALE", "US")),
             model_dir=Path(env_map.get("ALLY_MODEL_DIR") or root / "models"),
             log_level=_log_level(env_map.get("ALLY_LOG_LEVEL", "INFO")),
             rasa_timeout=_positive_float(env_map, "ALLY_RASA_TIMEOUT", 20.0),
@@ -145,6 +145,15 @@ def _positive_float(env_map: Mapping[str, str], name: str, default: float) -> fl
     if value <= 0:
         raise ConfigError(name, f"must be positive, got {value}")
     return value
+
+
+def _locale(raw: str) -> str:
+    from bot.risk.resources import crisis_resources  # the table decides which locales exist
+
+    try:
+        return crisis_resources(raw).locale.upper()
+    except ValueError as exc:
+        raise ConfigError("ALLY_LOCALE", str(exc)) from None
 
 
 def _log_level(raw: str) -> str:

@@ -27,20 +27,40 @@ def rasa_executable(settings: Settings) -> Path:
     return Path(venv) / "bin" / "rasa"
 
 
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """The current environment with every Ally setting made explicit for child processes."""
+    env = dict(os.environ)
+    env.update(
+        ALLY_ENV=settings.env,
+        ALLY_PROJECT_DIR=str(settings.project_dir),
+        ALLY_VAR_DIR=str(settings.var_dir),
+        ALLY_DATABASE_URL=settings.database_url,
+        ALLY_WEB_HOST=settings.web_host,
+        ALLY_WEB_PORT=str(settings.web_port),
+        ALLY_RASA_PORT=str(settings.rasa_port),
+        ALLY_ACTIONS_PORT=str(settings.actions_port),
+        ALLY_RASA_TOKEN=settings.rasa_token,
+        ALLY_SESSION_SECRET=settings.session_secret,
+        ALLY_PSEUDONYM_SALT=settings.pseudonym_salt,
+        ALLY_LOCALE=settings.locale,
+        ALLY_MODEL_DIR=str(settings.model_dir),
+        ALLY_LOG_LEVEL=settings.log_level,
+        ALLY_RASA_TIMEOUT=str(settings.rasa_timeout),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
 def rasa_environment(settings: Settings) -> dict[str, str]:
     """Environment for Rasa, its action server and its tooling."""
-    env = dict(os.environ)
+    env = settings_environment(settings)
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        PYTHONUNBUFFERED="1",
         ALLY_ACTIONS_URL=settings.actions_url,
         ALLY_TRACKER_DIALECT="sqlite",
         ALLY_TRACKER_DB=str(settings.var_dir / "rasa-tracker.db"),
-        ALLY_VAR_DIR=str(settings.var_dir),
-        ALLY_DATABASE_URL=settings.database_url,
-        ALLY_PROJECT_DIR=str(settings.project_dir),
     )
     return env
 
@@ -49,12 +69,7 @@ def services(settings: Settings) -> list[ServiceSpec]:
     """Return the stack's services in start order: actions, Rasa, then the web app."""
     rasa = str(rasa_executable(settings))
     rasa_env = rasa_environment(settings)
-    web_env = dict(
-        os.environ,
-        PYTHONUNBUFFERED="1",
-        ALLY_VAR_DIR=str(settings.var_dir),
-        ALLY_DATABASE_URL=settings.database_url,
-    )
+    web_env = settings_environment(settings)
     return [
         ServiceSpec(
             name="actions",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import AllyError
+from bot.risk.crisis_domain import write_crisis_domain
 from bot.stack import rasa_environment, rasa_executable
 
 TRAINING_INPUTS = ("config.yml", "domain", "data")
@@ -56,6 +57,7 @@ def train(settings: Settings, *, log_path: Path, force: bool = False) -> bool:
     Raises:
         TrainingError: when ``rasa train`` fails; the message points at its log.
     """
+    write_crisis_domain(settings.project_dir / "domain", settings.locale)
     if not force and is_current(settings):
         return False
     settings.model_dir.mkdir(parents=True, exist_ok=True)

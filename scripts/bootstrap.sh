@@ -44,17 +44,25 @@ PYTHON="$(find_python310)" || {
 }
 
 fingerprint() {
-  # Everything that decides what gets installed into an environment.
-  # Only the dependency tables of pyproject.toml count, so editing tool settings is free.
-  { sed -n '/^dependencies = \[/,/^\[project.scripts\]/p' pyproject.toml; cat "requirements/$1.txt"; } \
-    | sha256sum | cut -d' ' -f1
+  # What decides an environment's contents: its own dependency lists and its constraints file.
+  # Editing tool settings in pyproject.toml, or the other environment's extras, costs nothing.
+  local name="$1" extras="$2"
+  "$PYTHON" - "$extras" <<'PY'
+import re, sys
+text = open("pyproject.toml", encoding="utf-8").read()
+wanted = ["dependencies"] + sys.argv[1].split(",")
+for name in wanted:
+    match = re.search(r"^" + re.escape(name) + r" = \[(.*?)^\]", text, re.S | re.M)
+    print(name, match.group(1) if match else "")
+PY
+  sha256sum "requirements/$name.txt" | cut -d' ' -f1
   echo "$PYTHON"
 }
 
 build_venv() {
   local name="$1" extras="$2"
   local venv="$VENV_DIR/$name" stamp="$VENV_DIR/$name/.ally-stamp"
-  local want; want="$(fingerprint "$name")"
+  local want; want="$(fingerprint "$name" "$extras" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi

@@ -101,3 +101,20 @@ def crisis_text(locale: str) -> str:
         "Are you safe right now?",
     ]
     return "\n".join(lines)
+
+
+def crisis_followup_text(locale: str) -> str:
+    """The fixed reply while an escalation is open: stay with the person, keep help visible.
+
+    Raises:
+        ValueError: If the locale is unknown.
+    """
+    res = crisis_resources(locale)
+    lines = [
+        "Thank you for telling me. I'm staying here with you, and a human supporter has been "
+        "alerted and will be with you as soon as they can.",
+        "If things feel worse or you can't keep yourself safe, please reach out now:",
+        *(f"- {r.line()}" for r in res.resources),
+        f"- If you are in immediate danger, call {res.emergency}.",
+    ]
+    return "\n".join(lines)

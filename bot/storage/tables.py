@@ -46,6 +46,36 @@ escalations = sa.Table(
     sa.CheckConstraint("status IN ('open', 'claimed', 'resolved')", name="status_valid"),
 )
 
+# At most one unresolved risk escalation per conversation, enforced by the database, so that
+# concurrent writers (web app, action, spool replay) merge instead of duplicating.
+sa.Index(
+    "uq_escalations_one_open_risk",
+    escalations.c.conversation_id,
+    unique=True,
+    sqlite_where=sa.text("kind = 'risk' AND status != 'resolved'"),
+    postgresql_where=sa.text("kind = 'risk' AND status != 'resolved'"),
+)
+
+# Every message that was flagged, once: its id is the idempotency key for the web app, the
+# action and the spool replay. Several messages can feed one open escalation.
+escalation_messages = sa.Table(
+    "escalation_messages",
+    metadata,
+    sa.Column("message_id", sa.String(128), primary_key=True),
+    sa.Column(
+        "escalation_id",
+        sa.Integer,
+        sa.ForeignKey("escalations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("categories", sa.JSON, nullable=False),
+    sa.Column("matches", sa.JSON, nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 supporters = sa.Table(
     "supporters",
     metadata,

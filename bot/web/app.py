@@ -11,11 +11,13 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.storage.engine import Database
+from bot.storage.spool import Spool
 from bot.web import keys, views
 from bot.web.auth import LoginThrottle
 from bot.web.chat import create_socketio
 from bot.web.middleware import authentication, errors, security_headers
 from bot.web.rasa_client import RasaClient
+from bot.web.risk_gate import RiskGate, risk_gate_ctx
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 64 * 1024
@@ -35,6 +37,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     )
     app.cleanup_ctx.append(_database_ctx(database))
     app.cleanup_ctx.append(_rasa_ctx)
+    app.cleanup_ctx.append(_risk_ctx)
     app[keys.SIO] = create_socketio(app, cors_origins=None)
     _add_routes(app)
     return app
@@ -62,6 +65,14 @@ def _database_ctx(shared: Database | None):  # type: ignore[no-untyped-def]
             database.close()
 
     return ctx
+
+
+async def _risk_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    gate = RiskGate(app[keys.DATABASE], Spool(settings.var_dir / "spool" / "escalations.jsonl"))
+    app[keys.RISK] = gate
+    async for _ in risk_gate_ctx(gate):
+        yield
 
 
 async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -7,26 +7,17 @@ Conversation ids are issued and signed here: an id the app did not issue is repl
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import socketio
 from aiohttp import web
 
-from bot.errors import RasaUnavailableError
 from bot.web import keys
-from bot.web.replies import (
-    EMPTY_MESSAGE,
-    MESSAGE_TOO_LONG,
-    SOMETHING_WENT_WRONG,
-    bot_text,
-    to_socketio,
-)
 from bot.web.session_ids import is_issued, issue_session_id
+from bot.web.turns import handle_user_message
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
 BOT_UTTERED = "bot_uttered"
 
 
@@ -75,27 +66,10 @@ class ChatHandlers:
         return str(session_id)
 
     async def user_uttered(self, sid: str, data: Any = None) -> None:
-        """Forward one user message to Rasa and relay the replies to the conversation's room."""
+        """Handle one user message and relay the replies to the conversation's room."""
         session_id = await self._session_id(sid)
         text = data.get("message") if isinstance(data, dict) else None
-        if not isinstance(text, str) or not text.strip():
-            await self._send(session_id, [bot_text(EMPTY_MESSAGE)])
-            return
-        if len(text) > MAX_MESSAGE_CHARS:
-            await self._send(session_id, [bot_text(MESSAGE_TOO_LONG)])
-            return
-        message_id = uuid.uuid4().hex
-        metadata = {"message_id": message_id}
-        try:
-            replies = await self._app[keys.RASA].send(session_id, text, metadata)
-        except RasaUnavailableError as exc:
-            logger.error("turn failed: %s (message_id=%s)", exc, message_id)
-            replies = []
-        else:
-            if not replies:
-                logger.error("Rasa returned no reply (message_id=%s)", message_id)
-        messages = [m for reply in replies for m in to_socketio(reply)]
-        await self._send(session_id, messages or [bot_text(SOMETHING_WENT_WRONG)])
+        await self._send(session_id, await handle_user_message(self._app, session_id, text))
 
     async def _send(self, session_id: str, messages: list[dict[str, Any]]) -> None:
         for message in messages:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.storage.engine import Database
     from bot.web.auth import LoginThrottle
     from bot.web.rasa_client import RasaClient
+    from bot.web.risk_gate import RiskGate
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DATABASE: web.AppKey[Database] = web.AppKey("database")
@@ -22,6 +23,7 @@ RASA: web.AppKey[RasaClient] = web.AppKey("rasa")
 SIO: web.AppKey[socketio.AsyncServer] = web.AppKey("sio")
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
 LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
+RISK: web.AppKey[RiskGate] = web.AppKey("risk")
 
 # Per request, set by the authentication middleware.
 ACCOUNT: web.RequestKey[Account] = web.RequestKey("account")

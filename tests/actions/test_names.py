@@ -9,6 +9,7 @@ def test_every_name_exists_in_the_domain(domain: dict[str, Any]) -> None:
         | set(domain.get("slots", {}))
         | set(domain.get("forms", {}))
         | set(domain.get("actions", []))
+        | {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents", [])}
     )
     declared = {
         value for key, value in vars(names).items() if key.isupper() and not key.startswith("MSG_")

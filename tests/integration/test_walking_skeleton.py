@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import aiohttp
 import pytest
-import socketio
 
 from bot.storage.checkins import mood_history
 from bot.storage.engine import Database
+from tests.integration.clients import Person
 from tests.integration.conftest import Stack
 
 pytestmark = pytest.mark.slow
-
-
-class Person:
-    """Talks to the web app the way the widget does, with the Python socket.io client."""
-
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
-        self.uttered: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.sio.on("session_confirm", self.confirmed.put)
-        self.sio.on("bot_uttered", self.uttered.put)
-
-    async def start(self, url: str) -> str:
-        await self.sio.connect(url, transports=["websocket"])
-        await self.sio.emit("session_request", {"session_id": None})
-        return await asyncio.wait_for(self.confirmed.get(), 10)
-
-    async def say(self, text: str, expect: int) -> list[dict[str, Any]]:
-        await self.sio.emit("user_uttered", {"message": text})
-        return [await asyncio.wait_for(self.uttered.get(), 30) for _ in range(expect)]
 
 
 async def test_greeting_mood_rating_is_stored(stack: Stack) -> None:
@@ -69,7 +46,8 @@ async def test_first_account_was_created_and_can_log_in(stack: Stack) -> None:
     output = stack.output.read_text()
     assert "username: admin" in output
     password = output.split("password: ", 1)[1].split()[0]
-    async with aiohttp.ClientSession() as http:
+    # unsafe=True: keep cookies for an IP-address host such as 127.0.0.1.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         login = await http.post(
             f"{stack.web_url}/api/login", json={"username": "admin", "password": password}
         )

@@ -25,9 +25,12 @@ class FakeRasa:
         self.received: list[dict[str, Any]] = []
         self.replies: list[dict[str, Any]] | None = [{"text": "hello from rasa"}]
         self.status = 200
+        self.on_request: Callable[[], None] | None = None
 
     async def webhook(self, request: web.Request) -> web.Response:
         self.received.append(await request.json())
+        if self.on_request is not None:
+            self.on_request()
         if self.status != 200:
             return web.Response(status=self.status)
         return web.json_response(self.replies)

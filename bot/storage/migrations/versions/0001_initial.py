@@ -1,4 +1,4 @@
-"""Initial schema: mood ratings, escalations, supporter accounts and sessions.
+"""Initial schema: mood ratings, escalations and flagged messages, supporter accounts, sessions.
 
 Revision ID: 0001
 Revises:
@@ -49,6 +49,37 @@ def upgrade() -> None:
     )
     op.create_index("ix_escalations_conversation_id", "escalations", ["conversation_id"])
     op.create_index("ix_escalations_status", "escalations", ["status"])
+    op.create_index(
+        "uq_escalations_one_open_risk",
+        "escalations",
+        ["conversation_id"],
+        unique=True,
+        sqlite_where=sa.text("kind = 'risk' AND status != 'resolved'"),
+        postgresql_where=sa.text("kind = 'risk' AND status != 'resolved'"),
+    )
+
+    op.create_table(
+        "escalation_messages",
+        sa.Column("message_id", sa.String(128), primary_key=True),
+        sa.Column(
+            "escalation_id",
+            sa.Integer,
+            sa.ForeignKey(
+                "escalations.id",
+                ondelete="CASCADE",
+                name="fk_escalation_messages_escalation_id_escalations",
+            ),
+            nullable=False,
+        ),
+        sa.Column("severity", sa.String(16), nullable=False),
+        sa.Column("categories", sa.JSON, nullable=False),
+        sa.Column("matches", sa.JSON, nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index(
+        "ix_escalation_messages_escalation_id", "escalation_messages", ["escalation_id"]
+    )
 
     op.create_table(
         "supporters",
@@ -88,6 +119,9 @@ def downgrade() -> None:
     op.drop_index("ix_supporter_sessions_supporter_id", table_name="supporter_sessions")
     op.drop_table("supporter_sessions")
     op.drop_table("supporters")
+    op.drop_index("ix_escalation_messages_escalation_id", table_name="escalation_messages")
+    op.drop_table("escalation_messages")
+    op.drop_index("uq_escalations_one_open_risk", table_name="escalations")
     op.drop_index("ix_escalations_status", table_name="escalations")
     op.drop_index("ix_escalations_conversation_id", table_name="escalations")
     op.drop_table("escalations")

@@ -1,0 +1,1 @@
+"""The one piece of Ally that plugs into Rasa's NLU pipeline."""
