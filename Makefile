@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --config config.yml --domain domain --data data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint unit unit-rasa validate train test-stories integration lock clean
+.PHONY: help install run test lint unit unit-rasa crisis-domain validate train test-stories integration lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -33,13 +33,16 @@ unit: install ## Fast unit and app tests in the web environment
 unit-rasa: install ## The shared library and the custom actions in the Rasa environment
 	$(RASA)/python -m pytest -m "not slow" -p no:cacheprovider tests/unit tests/actions
 
-validate: install ## rasa data validate, warnings are errors
+crisis-domain: install ## Generate the crisis responses for ALLY_LOCALE into domain/
+	$(WEB)/ally crisis-domain
+
+validate: crisis-domain ## rasa data validate, warnings are errors
 	$(RASA)/rasa data validate $(RASA_DATA) --fail-on-warnings
 
 train: install ## Train the model when data or config changed
 	$(WEB)/ally train
 
-test-stories: install ## rasa test on the test stories; any prediction error fails
+test-stories: crisis-domain ## rasa test on the test stories; any prediction error fails
 	$(RASA)/rasa test core --stories tests/stories --model models --fail-on-prediction-errors --out results
 
 integration: install ## Start the real stack on free ports and talk to it

@@ -3,7 +3,11 @@
 Placed last in config.yml's pipeline. It takes the assessment the web app put in the message
 metadata, or runs the detector itself for messages that did not come through the web app
 (``rasa shell``, a direct REST call). On risk it sets the intent to ``risk_disclosure`` with
-confidence 1.0, so the dialogue never depends on the classifier for safety. It also turns the
+confidence 1.0, so the dialogue never depends on the classifier for safety. The detector is also
+authoritative the other way: a ``risk_disclosure`` guess by the classifier that the reviewed
+rules do not confirm (typically a negation or an idiom such as "my feet are killing me") is
+replaced by the classifier's next intent and kept as ``risk.classifier_only`` for review. It also
+turns the
 web app's ``escalation_open`` flag into an entity, which fills the ``escalation_open`` slot
 inside Rasa, with no action server involved.
 """
@@ -53,18 +57,19 @@ class RiskOverride(GraphComponent):
     def _process_one(self, message: Message) -> None:
         metadata = message.get("metadata") or {}
         assessment = _assessment_from(metadata, message.get("text") or "")
-        classifier_intent = (message.get("intent") or {}).get("name")
+        classifier = message.get("intent") or {}
+        others = [i for i in message.get("intent_ranking") or [] if i.get("name") != RISK_INTENT]
+        risk_data = assessment.to_dict()
         if assessment.risk:
             intent = {"name": RISK_INTENT, "confidence": 1.0}
-            ranking = [intent] + [
-                i for i in message.get("intent_ranking") or [] if i.get("name") != RISK_INTENT
-            ]
             message.set("intent", intent, add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
-        elif classifier_intent == RISK_INTENT:
-            # Recall first: the classifier alone flagged it; keep it, at low severity.
-            assessment = RiskAssessment(risk=True, severity="low", categories=(), matches=())
-        message.set(RISK_KEY, assessment.to_dict(), add_to_output=True)
+            message.set("intent_ranking", [intent, *others], add_to_output=True)
+        elif classifier.get("name") == RISK_INTENT:
+            risk_data["classifier_only"] = classifier.get("confidence")
+            fallback = others[0] if others else {"name": "nlu_fallback", "confidence": 0.0}
+            message.set("intent", fallback, add_to_output=True)
+            message.set("intent_ranking", others, add_to_output=True)
+        message.set(RISK_KEY, risk_data, add_to_output=True)
         escalation_open = metadata.get(ESCALATION_ENTITY)
         if assessment.risk:
             escalation_open = True

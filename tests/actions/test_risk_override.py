@@ -46,10 +46,22 @@ def test_no_risk_keeps_the_classifier_intent_and_passes_escalation_state() -> No
     assert entity(process("hello there")) == []
 
 
-def test_classifier_risk_is_kept_at_low_severity() -> None:
-    message = process("something the rules do not know", intent="risk_disclosure")
-    assert message.get("intent")["name"] == "risk_disclosure"
-    assert message.get("risk")["severity"] == "low"
+@pytest.mark.parametrize("text", ["i would never hurt myself", "my feet are killing me"])
+def test_classifier_risk_the_rules_reject_is_replaced_but_kept_for_review(text: str) -> None:
+    message = Message(data={"text": text, "metadata": {}})
+    message.set("intent", {"name": "risk_disclosure", "confidence": 0.9})
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "risk_disclosure", "confidence": 0.9},
+            {"name": "mood_negative", "confidence": 0.1},
+        ],
+    )
+    RiskOverride().process([message])
+    assert message.get("intent") == {"name": "mood_negative", "confidence": 0.1}
+    assert [i["name"] for i in message.get("intent_ranking")] == ["mood_negative"]
+    assert message.get("risk")["risk"] is False
+    assert message.get("risk")["classifier_only"] == 0.9
 
 
 def test_malformed_metadata_falls_back_to_the_detector() -> None:
