@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -98,9 +99,11 @@ def postgres_bin(tool: str) -> str:
 class Postgres:
     """A throwaway PostgreSQL cluster on loopback, run as the postgres user when we are root."""
 
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        self.data = base / "data"
+    def __init__(self) -> None:
+        # Its own folder in /tmp: pytest's temporary folders are private to root, and the server
+        # must run as the postgres user.
+        self.base = Path(tempfile.mkdtemp(prefix="ally-pg-"))
+        self.data = self.base / "data"
         self.port = free_port()
         self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -112,7 +115,6 @@ class Postgres:
         subprocess.run([*self._as_user, *argv], check=True, capture_output=True, timeout=120)
 
     def init(self) -> None:
-        self.base.mkdir(parents=True, exist_ok=True)
         if self._as_user:
             shutil.chown(self.base, "postgres", "postgres")
         self._run(postgres_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "ally")
@@ -127,3 +129,8 @@ class Postgres:
 
     def stop(self) -> None:
         self._run(postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.base, ignore_errors=True)

@@ -22,11 +22,13 @@ CRISIS = crisis_text("US")
 
 
 @pytest.fixture(scope="module")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
-    server = Postgres(tmp_path_factory.mktemp("pg") / "cluster")
-    server.init()
-    yield server
-    server.stop()
+def postgres() -> Iterator[Postgres]:
+    server = Postgres()
+    try:
+        server.init()
+        yield server
+    finally:
+        server.destroy()
 
 
 @pytest.fixture(scope="module")
