@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.risk.resources import crisis_resources
 from bot.storage.escalations import list_escalations
 from bot.web import auth, keys
 from bot.web.middleware import json_error
@@ -27,8 +28,9 @@ def render(request: web.Request, template: str, **context: Any) -> web.Response:
 
 
 async def chat_page(request: web.Request) -> web.Response:
-    """The chat widget page."""
-    return render(request, "chat.html", locale=request.app[keys.SETTINGS].locale)
+    """The chat widget page, with the locale's crisis resources always on the page."""
+    locale = request.app[keys.SETTINGS].locale
+    return render(request, "chat.html", locale=locale, help=crisis_resources(locale))
 
 
 async def health(request: web.Request) -> web.Response:

@@ -32,6 +32,9 @@ async def test_api_escalations_lists_none_and_rejects_bad_status(client: TestCli
 async def test_chat_page_and_health_are_public(client: TestClient) -> None:
     chat = await client.get("/")
     assert chat.status == 200
-    assert "data-ally-widget" in await chat.text()
+    html = await chat.text()
+    assert "data-ally-widget" in html
+    for number in ("988", "741741", "911"):  # the US crisis resources are always on the page
+        assert number in html
     health = await client.get("/healthz")
     assert await health.json() == {"status": "ok"}
