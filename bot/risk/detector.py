@@ -36,6 +36,7 @@ CHUNK_CHARS = 2_000
 #: Rule id reported for the extra match added by a timing cue.
 TIMING_RULE = "timing_escalation"
 _ESCALATE = frozenset({"suicidal_ideation", "suicide_plan_or_means"})
+_STOPS = frozenset({".", "!", "?", "…", "...", "!!", "??", "?!"})
 
 
 def build_nlp() -> Language:
@@ -130,7 +131,8 @@ class RiskDetector:
 
     def _assess_chunk(self, chunk: str, offset: int, original: str) -> list[RiskMatch]:
         norm = normalise(chunk)
-        doc = self.nlp(norm.text)
+        # The final newline is the end-of-message token that ``$END`` patterns need.
+        doc = self.nlp(norm.text + "\n")
         hits = self._rule_matcher(doc)
         if not hits:  # the common case: skip all context work
             return []
@@ -141,6 +143,9 @@ class RiskDetector:
         ctx = build_context(doc, cues, self._breaks, self._bridges)
 
         def to_match(rule_id: str, category: str, severity: str, start: int, end: int) -> RiskMatch:
+            # A trailing $END newline or full stop is not part of what the person said.
+            while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].text in _STOPS):
+                end -= 1
             char_start = doc[start].idx
             char_end = doc[end - 1].idx + len(doc[end - 1].text)
             first, last = norm.span(char_start, char_end)

@@ -6,6 +6,10 @@ line gets its own ``Matcher`` and a cheap precondition computed from its
 required tokens: words (or a regex) that must occur in the message. A line runs
 only if its precondition holds, so a line can never be skipped when it could
 have matched: the prefilter changes speed, not results.
+
+Candidate lines are found through an index from anchor word to lines (one
+lookup per word of the sentence, not one check per line), and a line then runs
+only if some variant of it has all the words it needs.
 """
 
 from __future__ import annotations
@@ -51,7 +55,11 @@ def _required(specs: list[TokenSpec]) -> tuple[set[frozenset[str]], set[str]]:
 
 def _best(sets: Iterable[frozenset[str]]) -> frozenset[str] | None:
     """The most selective set: avoid common words, then prefer fewer values."""
-    ranked = sorted(sets, key=lambda s: (bool(_COMMON & s), len(s), sorted(s)))
+    # A set holding punctuation ("-" from "co-codamol", "." from "o.d.") hits almost every message.
+    ranked = sorted(
+        sets,
+        key=lambda s: (bool(_COMMON & s), any(not w[:1].isalnum() for w in s), len(s), sorted(s)),
+    )
     return ranked[0] if ranked else None
 
 
@@ -62,6 +70,8 @@ class _Line:
     anchors: frozenset[str] | None  # one of these must occur (None: no condition)
     required: tuple[frozenset[str], ...]  # each of these sets must be hit
     regexes: tuple[re.Pattern[str], ...]  # each must match some token
+    # Per variant, the word sets it needs; some variant must have all of them.
+    variants: tuple[tuple[frozenset[str], ...], ...] = ()
 
 
 class FilteredMatcher:
@@ -71,6 +81,9 @@ class FilteredMatcher:
         self._vocab = vocab
         self._lines: list[_Line] = []
         self._longest = 1  # tokens in the longest token pattern
+        # Anchor word -> indices of the lines it anchors; lines without anchors always run.
+        self._by_anchor: dict[str, list[int]] = {}
+        self._unanchored: list[int] = []
 
     def add(self, key: str, patterns: list[list[TokenSpec]]) -> None:
         """Add one pattern line (its compiled variants) under ``key``."""
@@ -89,6 +102,11 @@ class FilteredMatcher:
                 anchors = set()
                 break
             anchors |= best
+        variants = {
+            tuple(sorted(words - common_words, key=lambda w: (len(w), sorted(w))))
+            for words, _ in per_variant
+        }
+        index = len(self._lines)
         self._lines.append(
             _Line(
                 key,
@@ -96,8 +114,14 @@ class FilteredMatcher:
                 frozenset(anchors) or None,
                 tuple(sorted(common_words, key=len)),
                 tuple(re.compile(r) for r in sorted(common_regex)),
+                () if () in variants else tuple(sorted(variants)),
             )
         )
+        if anchors:
+            for word in anchors:
+                self._by_anchor.setdefault(word, []).append(index)
+        else:
+            self._unanchored.append(index)
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Return ``(key, start, end)`` matches; per key, overlaps keep the longest."""
@@ -107,10 +131,18 @@ class FilteredMatcher:
             span = doc[start:end]
             lowers = {t.lower_ for t in span}
             words = lowers | {t.norm_ for t in span} | {t.lemma_ for t in span}
-            for line in self._lines:
-                if line.anchors is not None and line.anchors.isdisjoint(words):
-                    continue
+            # Only lines anchored by a word of this sentence (an index lookup per word,
+            # not a check per line), plus the few lines without an anchor.
+            candidates = set(self._unanchored)
+            for word in words:
+                candidates.update(self._by_anchor.get(word, ()))
+            for index in sorted(candidates):
+                line = self._lines[index]
                 if any(req.isdisjoint(words) for req in line.required):
+                    continue
+                if line.variants and not any(
+                    all(not req.isdisjoint(words) for req in needs) for needs in line.variants
+                ):
                     continue
                 if not all(any(rx.search(w) for w in lowers) for rx in line.regexes):
                     continue

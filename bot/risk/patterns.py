@@ -12,6 +12,10 @@ A pattern is a line of space-separated items, matched token by token:
 * ``/regex/`` - one token whose lower-case text matches the regex (``re.search``);
 * ``...`` - up to three other words of the same clause (never punctuation or a
   clause-break word such as "but"), so "want to *really* die" still matches;
+* ``$END`` - the end of a sentence or line: the end of the message, a newline,
+  ``. ! ? …``, an emoji, or a trailing "tbh"/"honestly"/"ngl"/"fr"/"x". It lets
+  a short phrase count only when it stands alone ("i give up." but not "i give
+  up sugar"). A ``$END`` is reported as part of the match only if it is a word;
 * a trailing ``?`` makes an item optional: ``really?``, ``$TO?``, ``/x+/?``.
 """
 
@@ -30,6 +34,9 @@ MAX_VARIANTS = 256  # keeps one pattern line from exploding into a huge Matcher
 WILDCARD_SPAN = 3
 _MACRO_DEPTH = 5
 _NAME = re.compile(r"^\$[A-Z][A-Z0-9_]*$")
+#: Built-in item: end of sentence/line/message (the detector adds a final newline).
+END_ITEM = "$END"
+END_REGEX = r"^(\s+|[.!?…]+|[^\w\s,;:'\"()\[\]/&*#@+=<>-]+|tbh|honestly|ngl|fr|frfr|x+)$"
 _NEGATIONS = ("not", "n't", "nt", "never", "no", "nope", "nah", "cannot", "dont", "cant", "wont")
 
 
@@ -78,6 +85,16 @@ def _item_variants(
         return [_wildcards(clause_breaks)]
     optional = item.endswith("?") and len(item) > 1
     body = item[:-1] if optional else item
+    end_spec: TokenSpec = {"LOWER": {"REGEX": END_REGEX}}
+    if body == END_ITEM:
+        return [[{**end_spec, "OP": "?"}]] if optional else [[end_spec]]
+    if END_ITEM in body.split("|"):
+        # "$ANYMORE|$END": the other alternatives, or the end of the sentence.
+        rest = "|".join(a for a in body.split("|") if a != END_ITEM)
+        return [
+            *_item_variants(rest + ("?" if optional else ""), macros, tokenize, clause_breaks),
+            [end_spec],
+        ]
     if len(body) >= 2 and body.startswith("/") and body.endswith("/"):
         try:
             re.compile(body[1:-1])

@@ -1,4 +1,9 @@
-"""Targets on the labelled set tests/data/risk_labelled.jsonl (the release gate)."""
+"""Targets on the labelled set and the held-out set (the release gate).
+
+``risk_labelled.jsonl`` is the development set. ``risk_heldout.jsonl`` was
+written before the 2026-11-25 generalisation round and measured first (see
+docs/risk.md); it has been used for tuning since, so it is no longer independent.
+"""
 
 import json
 from collections import Counter
@@ -8,13 +13,31 @@ import pytest
 
 from bot.risk.evaluation import EvaluationReport, evaluate, format_report
 
-LABELLED = Path(__file__).resolve().parents[2] / "data" / "risk_labelled.jsonl"
+DATA = Path(__file__).resolve().parents[2] / "data"
+LABELLED = DATA / "risk_labelled.jsonl"
+HELDOUT = DATA / "risk_heldout.jsonl"
 ROWS = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line]
+HELDOUT_ROWS = [
+    json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line
+]
+CATEGORIES = {
+    "suicidal_ideation",
+    "suicide_plan_or_means",
+    "self_harm",
+    "harm_to_others",
+    "abuse_or_unsafe",
+    "medical_emergency",
+}
 
 
 @pytest.fixture(scope="module")
 def report() -> EvaluationReport:
     return evaluate(LABELLED)
+
+
+@pytest.fixture(scope="module")
+def heldout_report() -> EvaluationReport:
+    return evaluate(HELDOUT)
 
 
 def test_labelled_set_shape() -> None:
@@ -71,3 +94,31 @@ def test_false_alarm_rate_at_most_5_percent(report: EvaluationReport) -> None:
 )
 def test_per_category_recall(report: EvaluationReport, category: str) -> None:
     assert report.per_category[category].recall >= 0.9, format_report(report)
+
+
+def test_heldout_set_shape() -> None:
+    assert len(HELDOUT_ROWS) >= 240
+    ids = [r["id"] for r in HELDOUT_ROWS]
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith("h") for i in ids)
+    assert all(set(r) == {"id", "text", "risk", "category", "difficulty"} for r in HELDOUT_ROWS)
+    risky = [r for r in HELDOUT_ROWS if r["risk"]]
+    assert len(risky) >= 120
+    assert len(HELDOUT_ROWS) - len(risky) >= 120
+    assert {r["category"] for r in risky} == CATEGORIES
+    assert all(r["category"] is None for r in HELDOUT_ROWS if not r["risk"])
+    # No message is shared with the development set.
+    assert not {r["text"].lower() for r in HELDOUT_ROWS} & {r["text"].lower() for r in ROWS}
+
+
+def test_heldout_recall_at_least_95_percent(heldout_report: EvaluationReport) -> None:
+    assert heldout_report.overall.recall >= 0.95, format_report(heldout_report)
+
+
+def test_heldout_false_alarm_rate_at_most_5_percent(heldout_report: EvaluationReport) -> None:
+    assert heldout_report.overall.false_alarm_rate <= 0.05, format_report(heldout_report)
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORIES))
+def test_heldout_per_category_recall(heldout_report: EvaluationReport, category: str) -> None:
+    assert heldout_report.per_category[category].recall >= 0.9, format_report(heldout_report)
