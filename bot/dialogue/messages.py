@@ -26,15 +26,32 @@ def load_messages(path: Path = MESSAGES_FILE) -> dict[str, dict[str, Any]]:
         if not isinstance(message, dict) or not isinstance(message.get("text"), str):
             raise MessageError(f"{path}: message {key!r} needs a 'text' string")
         buttons = message.get("buttons", [])
-        if not isinstance(buttons, list) or not all(isinstance(b, str) for b in buttons):
-            raise MessageError(f"{path}: message {key!r} has buttons that are not strings")
+        if not isinstance(buttons, list) or not all(_is_button(b) for b in buttons):
+            raise MessageError(
+                f"{path}: message {key!r} needs buttons that are strings or {{title, payload}}"
+            )
     return raw
+
+
+def _is_button(button: Any) -> bool:
+    if isinstance(button, str):
+        return True
+    return (
+        isinstance(button, dict)
+        and set(button) == {"title", "payload"}
+        and all(isinstance(v, str) and v for v in button.values())
+    )
 
 
 def placeholders(key: str) -> set[str]:
     """Return the ``{name}`` placeholders of a message."""
     text = load_messages()[key]["text"]
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def text(key: str, **values: Any) -> str:
+    """Return only the text of message ``key`` (for fragments joined into a longer message)."""
+    return str(render(key, **values)["text"])
 
 
 def render(key: str, **values: Any) -> dict[str, Any]:
@@ -53,5 +70,7 @@ def render(key: str, **values: Any) -> dict[str, Any]:
     rendered: dict[str, Any] = {"text": message["text"].format(**values)}
     buttons = message.get("buttons")
     if buttons:
-        rendered["buttons"] = [{"title": b, "payload": b} for b in buttons]
+        rendered["buttons"] = [
+            {"title": b, "payload": b} if isinstance(b, str) else dict(b) for b in buttons
+        ]
     return rendered

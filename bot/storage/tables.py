@@ -45,7 +45,6 @@ escalations = sa.Table(
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('open', 'claimed', 'resolved')", name="status_valid"),
 )
-
 # At most one unresolved risk escalation per conversation, enforced by the database, so that
 # concurrent writers (web app, action, spool replay) merge instead of duplicating.
 sa.Index(
@@ -103,4 +102,106 @@ supporter_sessions = sa.Table(
     sa.Column("csrf_token", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# --- Dialogue (migration 0002) ------------------------------------------------------------------
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    # The conversation id is the only identity Ally has: no account, no contact details.
+    sa.Column("conversation_id", sa.String(128), primary_key=True),
+    sa.Column("display_name", sa.String(64), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+checkins = sa.Table(
+    "checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("mood", sa.SmallInteger, nullable=True),
+    sa.Column("emotions", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    # The last step reached: where an abandoned check-in stopped.
+    sa.Column("step", sa.String(32), nullable=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("mood BETWEEN 0 AND 10", name="mood_range"),
+    sa.CheckConstraint("status IN ('in_progress', 'completed', 'abandoned')", name="status_valid"),
+    sa.Index("ix_checkins_conversation_started", "conversation_id", "started_at"),
+)
+
+thought_records = sa.Table(
+    "thought_records",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False, index=True),
+    sa.Column("situation", sa.Text, nullable=True),
+    sa.Column("automatic_thought", sa.Text, nullable=True),
+    sa.Column("emotion", sa.String(64), nullable=True),
+    sa.Column("intensity_before", sa.SmallInteger, nullable=True),
+    sa.Column("distortions", sa.JSON, nullable=False),
+    sa.Column("evidence_for", sa.Text, nullable=True),
+    sa.Column("evidence_against", sa.Text, nullable=True),
+    sa.Column("balanced_thought", sa.Text, nullable=True),
+    sa.Column("intensity_after", sa.SmallInteger, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("step", sa.String(32), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("intensity_before BETWEEN 0 AND 100", name="before_range"),
+    sa.CheckConstraint("intensity_after BETWEEN 0 AND 100", name="after_range"),
+    sa.CheckConstraint("status IN ('completed', 'abandoned')", name="status_valid"),
+)
+
+goals = sa.Table(
+    "goals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("proposed_text", sa.Text, nullable=True),
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(
+        "status IN ('proposed', 'accepted', 'edited', 'rejected')", name="status_valid"
+    ),
+    sa.Index("ix_goals_conversation_created", "conversation_id", "created_at"),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("goal_id", sa.Integer, sa.ForeignKey("goals.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("when_text", sa.Text, nullable=True),
+    sa.Column("obstacle", sa.Text, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("barrier", sa.Text, nullable=True),
+    sa.Column("next_step", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint(
+        "status IN ('planned', 'done', 'partly_done', 'not_done')", name="status_valid"
+    ),
+    sa.Index("ix_tasks_conversation_status", "conversation_id", "status"),
+)
+
+scheduled_checkins = sa.Table(
+    "scheduled_checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+    # scheduled -> offered (the widget showed it) -> kept (a check-in started); or replaced.
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("offered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint(
+        "status IN ('scheduled', 'offered', 'kept', 'replaced')", name="status_valid"
+    ),
+    sa.Index("ix_scheduled_checkins_due", "conversation_id", "status", "due_at"),
 )

@@ -30,3 +30,22 @@ def test_malformed_file_is_reported(tmp_path: Path) -> None:
     bad.write_text("greeting:\n  buttons: [1]\n")
     with pytest.raises(MessageError, match="greeting"):
         load_messages.__wrapped__(bad)
+
+
+def test_buttons_with_payloads_keep_them() -> None:
+    offer = render("offer_thought_record")
+    assert offer["buttons"][0] == {"title": "Yes, let's try", "payload": "/start_thought_record"}
+    assert render("question_skipped") == {"text": "No problem, let's skip that one."}
+
+
+def test_malformed_button_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "m.yml"
+    bad.write_text("offer:\n  text: hi\n  buttons: [{title: Yes}]\n")
+    with pytest.raises(MessageError, match="offer"):
+        load_messages.__wrapped__(bad)
+
+
+def test_text_returns_only_the_text() -> None:
+    from bot.dialogue.messages import text
+
+    assert text("summary_mood", rating=4) == "• Mood: 4 out of 10"

@@ -1,0 +1,65 @@
+"""Planning one task towards the agreed goal: what, when, and what might get in the way."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names, services
+from actions.flow import ExerciseFormValidation, answer
+from bot.dialogue import messages
+from bot.storage.goals import plan_task
+
+logger = logging.getLogger(__name__)
+
+
+class ValidateTaskForm(ExerciseFormValidation):
+    """What, when and what might get in the way are free text."""
+
+    text_slots = (names.SLOT_TASK_WHAT, names.SLOT_TASK_WHEN, names.SLOT_TASK_OBSTACLE)
+
+    def name(self) -> str:
+        """Return the action name."""
+        return names.VALIDATE_TASK_FORM
+
+
+class ActionSaveTask(Action):
+    """Store the planned task and say the plan back."""
+
+    def name(self) -> str:
+        """Return the action name."""
+        return names.ACTION_SAVE_TASK
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Write the task (unless its "what" was skipped)."""
+        what = answer(tracker.get_slot(names.SLOT_TASK_WHAT))
+        when = answer(tracker.get_slot(names.SLOT_TASK_WHEN))
+        obstacle = answer(tracker.get_slot(names.SLOT_TASK_OBSTACLE))
+        events: list[EventType] = [
+            SlotSet(names.SLOT_TASK_WHAT, None),
+            SlotSet(names.SLOT_TASK_WHEN, None),
+            SlotSet(names.SLOT_TASK_OBSTACLE, None),
+        ]
+        if not what:
+            return events
+        try:
+            await services.database().run(
+                plan_task,
+                conversation_id=tracker.sender_id,
+                what=what,
+                when_text=when,
+                obstacle=obstacle,
+            )
+        except Exception:
+            logger.exception("could not store a task")
+        when_text = when or "before we next check in"
+        dispatcher.utter_message(
+            **messages.render(names.MSG_TASK_PLANNED, what=what, when=when_text)
+        )
+        return [*events, SlotSet(names.SLOT_SESSION_PLAN, f"{what}, {when_text}")]
