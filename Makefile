@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --config config.yml --domain domain --data data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint unit unit-rasa crisis-domain validate train test-stories integration lock clean
+.PHONY: help install run test lint unit unit-rasa crisis-domain validate train test-stories test-model integration lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ run: install ## Train if needed, migrate, and start the whole stack on embedded 
 	$(WEB)/ally up
 
 test: install ## Run every check, in CI order
-	$(MAKE) lint unit unit-rasa validate train test-stories integration
+	$(MAKE) lint unit unit-rasa validate train test-stories test-model integration
 
 lint: install ## ruff: lint and formatting
 	$(WEB)/ruff check .
@@ -44,6 +44,9 @@ train: install ## Train the model when data or config changed
 
 test-stories: crisis-domain ## rasa test on the test stories; any prediction error fails
 	$(RASA)/rasa test core --stories tests/stories --model models --fail-on-prediction-errors --out results
+
+test-model: install ## Slow checks on the trained model and its data (Rasa environment)
+	$(RASA)/python -m pytest -m slow -p no:cacheprovider tests/actions
 
 integration: install ## Start the real stack on free ports and talk to it
 	$(WEB)/python -m pytest -m slow tests/integration
