@@ -44,7 +44,8 @@ async def test_starts_in_order_and_stops_on_request(tmp_path: Path) -> None:
     task = asyncio.ensure_future(run_stack(supervisor, on_ready=ready.set, err=io.StringIO()))
     await asyncio.wait_for(ready.wait(), 30)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "starting one ..." and lines[2] == "starting two ..."
+    assert lines[:2] == ["starting one ...", "starting two ..."]
+    assert lines[2].startswith("  one is healthy") and lines[3].startswith("  two is healthy")
     supervisor.request_stop()
     assert await asyncio.wait_for(task, 30) == 0
     assert all(proc.returncode is not None for proc in supervisor._procs.values())
