@@ -110,6 +110,20 @@ def _higher(a: str, b: str) -> str:
     return a if SEVERITY_ORDER.index(a) >= SEVERITY_ORDER.index(b) else b
 
 
+def _open_risk(conversation_id: str, *columns: Any) -> sa.Select:
+    """Select the conversation's unresolved risk escalation (at most one, see tables.py)."""
+    return (
+        sa.select(*columns)
+        .where(
+            escalations.c.conversation_id == conversation_id,
+            escalations.c.kind == "risk",
+            escalations.c.status != "resolved",
+        )
+        .order_by(escalations.c.id)
+        .limit(1)
+    )
+
+
 def record_flagged_message(connection: Connection, *, message: FlaggedMessage) -> int:
     """Record a flagged message and return its escalation id. Idempotent per message id.
 
@@ -125,16 +139,7 @@ def record_flagged_message(connection: Connection, *, message: FlaggedMessage) -
     if known is not None:
         return int(known.escalation_id)
     now = utcnow()
-    current = connection.execute(
-        sa.select(escalations)
-        .where(
-            escalations.c.conversation_id == message.conversation_id,
-            escalations.c.kind == "risk",
-            escalations.c.status != "resolved",
-        )
-        .order_by(escalations.c.id)
-        .limit(1)
-    ).first()
+    current = connection.execute(_open_risk(message.conversation_id, escalations)).first()
     if current is None:
         escalation_id = int(
             connection.execute(
@@ -187,14 +192,7 @@ def add_context(connection: Connection, *, conversation_id: str, entry: dict[str
     Returns False when the conversation has no open escalation.
     """
     current = connection.execute(
-        sa.select(escalations.c.id, escalations.c.context)
-        .where(
-            escalations.c.conversation_id == conversation_id,
-            escalations.c.kind == "risk",
-            escalations.c.status != "resolved",
-        )
-        .order_by(escalations.c.id)
-        .limit(1)
+        _open_risk(conversation_id, escalations.c.id, escalations.c.context)
     ).first()
     if current is None:
         return False
@@ -211,15 +209,7 @@ def add_context(connection: Connection, *, conversation_id: str, entry: dict[str
 
 def has_open_escalation(connection: Connection, *, conversation_id: str) -> bool:
     """Return True while the conversation has a risk escalation that is not resolved."""
-    row = connection.execute(
-        sa.select(escalations.c.id)
-        .where(
-            escalations.c.conversation_id == conversation_id,
-            escalations.c.kind == "risk",
-            escalations.c.status != "resolved",
-        )
-        .limit(1)
-    ).first()
+    row = connection.execute(_open_risk(conversation_id, escalations.c.id)).first()
     return row is not None
 
 
