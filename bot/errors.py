@@ -19,11 +19,3 @@ class ServiceUnavailableError(AllyError):
 
 class RasaUnavailableError(ServiceUnavailableError):
     """The Rasa server could not be reached or returned an error."""
-
-
-class NotFoundError(AllyError):
-    """The requested record does not exist."""
-
-
-class AuthenticationError(AllyError):
-    """The credentials are wrong; deliberately silent about which part."""

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.clock import utcnow
-from bot.storage.tables import checkins, mood_ratings, scheduled_checkins
+from bot.storage.checkins import record_mood
+from bot.storage.tables import checkins, scheduled_checkins
 
 STATUSES = ("in_progress", "completed", "abandoned")
 
@@ -22,15 +23,9 @@ def start_checkin(connection: Connection, *, conversation_id: str, mood: int | N
     Raises:
         ValueError: when the rating is outside 0-10.
     """
-    if mood is not None and not 0 <= mood <= 10:
-        raise ValueError(f"mood rating must be between 0 and 10, got {mood}")
     now = utcnow()
     if mood is not None:
-        connection.execute(
-            sa.insert(mood_ratings).values(
-                conversation_id=conversation_id, rating=mood, created_at=now
-            )
-        )
+        record_mood(connection, conversation_id=conversation_id, rating=mood)
     connection.execute(
         sa.update(scheduled_checkins)
         .where(

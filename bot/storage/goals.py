@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -10,6 +12,19 @@ from bot.storage.tables import goals, tasks
 
 GOAL_STATUSES = ("proposed", "accepted", "edited", "rejected")
 TASK_REVIEW_STATUSES = ("done", "partly_done", "not_done")
+
+
+def latest_agreed_goal(conversation_id: str, *columns: Any) -> sa.Select:
+    """Select the conversation's most recent accepted or edited goal."""
+    return (
+        sa.select(*columns)
+        .where(
+            goals.c.conversation_id == conversation_id,
+            goals.c.status.in_(("accepted", "edited")),
+        )
+        .order_by(goals.c.created_at.desc(), goals.c.id.desc())
+        .limit(1)
+    )
 
 
 def record_goal(
@@ -51,13 +66,7 @@ def plan_task(
 ) -> int:
     """Store the task planned for before the next check-in, linked to the latest agreed goal."""
     goal_id = connection.execute(
-        sa.select(goals.c.id)
-        .where(
-            goals.c.conversation_id == conversation_id,
-            goals.c.status.in_(("accepted", "edited")),
-        )
-        .order_by(goals.c.created_at.desc(), goals.c.id.desc())
-        .limit(1)
+        latest_agreed_goal(conversation_id, goals.c.id)
     ).scalar_one_or_none()
     result = connection.execute(
         sa.insert(tasks).values(

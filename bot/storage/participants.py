@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.clock import as_utc, utcnow
+from bot.storage.goals import latest_agreed_goal
 from bot.storage.tables import checkins, goals, participants, tasks
 
 MAX_NAME_LENGTH = 40
@@ -67,13 +68,7 @@ def return_context(connection: Connection, *, conversation_id: str) -> ReturnCon
         .limit(1)
     ).scalar_one_or_none()
     goal = connection.execute(
-        sa.select(goals.c.text)
-        .where(
-            goals.c.conversation_id == conversation_id,
-            goals.c.status.in_(("accepted", "edited")),
-        )
-        .order_by(goals.c.created_at.desc(), goals.c.id.desc())
-        .limit(1)
+        latest_agreed_goal(conversation_id, goals.c.text)
     ).scalar_one_or_none()
     task = connection.execute(
         sa.select(tasks.c.id, tasks.c.what)
