@@ -43,6 +43,8 @@ escalations = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+    # Migration 0003: when the current claim was made, for the queue's "claimed for" timer.
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('open', 'claimed', 'resolved')", name="status_valid"),
 )
 # At most one unresolved risk escalation per conversation, enforced by the database, so that
@@ -204,4 +206,164 @@ scheduled_checkins = sa.Table(
         "status IN ('scheduled', 'offered', 'kept', 'replaced')", name="status_valid"
     ),
     sa.Index("ix_scheduled_checkins_due", "conversation_id", "status", "due_at"),
+)
+
+# --- Alliance, survey, audit, supporter work (migration 0003) ----------------------------------
+
+conversation_sessions = sa.Table(
+    "conversation_sessions",
+    metadata,
+    # One row per visit: a new session starts after ALLY's idle gap (see bot/storage/sessions.py).
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("turns", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_conversation_sessions_conversation_started", "conversation_id", "started_at"),
+)
+
+alliance_signals = sa.Table(
+    "alliance_signals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    # The id of the user turn that produced the signal (Rasa's message_id of that user event).
+    sa.Column("event_id", sa.String(128), nullable=True),
+    sa.Column("dimension", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    # Behaviour: -1, -0.5, 0, +0.5, +1 (docs/alliance.md). Survey: the subscale mean, 1-5.
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("cue", sa.String(48), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(
+        "dimension IN ('bond', 'goal', 'task', 'engagement')", name="dimension_valid"
+    ),
+    sa.CheckConstraint("source IN ('survey', 'behaviour')", name="source_valid"),
+    sa.Index("ix_alliance_signals_conversation_created", "conversation_id", "created_at"),
+    sa.Index("ix_alliance_signals_dimension_created", "dimension", "created_at"),
+)
+
+survey_administrations = sa.Table(
+    "survey_administrations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("instrument", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    # Subscale and total means, filled in when the survey is completed.
+    sa.Column("scores", sa.JSON, nullable=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint(
+        "status IN ('in_progress', 'completed', 'skipped', 'abandoned')", name="status_valid"
+    ),
+    sa.Index(
+        "ix_survey_administrations_conversation_started", "conversation_id", "started_at"
+    ),
+)
+
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "administration_id",
+        sa.Integer,
+        sa.ForeignKey("survey_administrations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("conversation_id", sa.String(128), nullable=False, index=True),
+    sa.Column("item_id", sa.String(32), nullable=False),
+    sa.Column("subscale", sa.String(16), nullable=False),
+    sa.Column("value", sa.SmallInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("administration_id", "item_id", name="uq_survey_responses_item"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # A supporter's username, "system", or "participant" (for a person's own deletion request).
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(48), nullable=False),
+    sa.Column("target_type", sa.String(32), nullable=False),
+    sa.Column("target_id", sa.String(128), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_audit_log_created", "created_at"),
+    sa.Index("ix_audit_log_target", "target_type", "target_id"),
+)
+
+escalation_notes = sa.Table(
+    "escalation_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "escalation_id",
+        sa.Integer,
+        sa.ForeignKey("escalations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+takeovers = sa.Table(
+    "takeovers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False, index=True),
+    sa.Column("supporter", sa.String(64), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+)
+# At most one active takeover per conversation, enforced by the database.
+sa.Index(
+    "uq_takeovers_one_active",
+    takeovers.c.conversation_id,
+    unique=True,
+    sqlite_where=sa.text("ended_at IS NULL"),
+    postgresql_where=sa.text("ended_at IS NULL"),
+)
+
+conversation_messages = sa.Table(
+    "conversation_messages",
+    metadata,
+    # Messages exchanged while a human has taken over (Rasa's tracker holds the bot's turns).
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    sa.Column("message_id", sa.String(128), nullable=False, unique=True),
+    sa.Column("sender", sa.String(16), nullable=False),
+    sa.Column("author", sa.String(64), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("sender IN ('person', 'supporter')", name="sender_valid"),
+    sa.Index("ix_conversation_messages_conversation_created", "conversation_id", "created_at"),
+)
+
+webhook_outbox = sa.Table(
+    "webhook_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column(
+        "escalation_id",
+        sa.Integer,
+        sa.ForeignKey("escalations.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.String(255), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_valid"),
+    sa.UniqueConstraint("event", "escalation_id", name="uq_webhook_outbox_event"),
+    sa.Index("ix_webhook_outbox_due", "status", "next_attempt_at"),
 )
