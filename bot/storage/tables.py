@@ -257,9 +257,7 @@ survey_administrations = sa.Table(
     sa.CheckConstraint(
         "status IN ('in_progress', 'completed', 'skipped', 'abandoned')", name="status_valid"
     ),
-    sa.Index(
-        "ix_survey_administrations_conversation_started", "conversation_id", "started_at"
-    ),
+    sa.Index("ix_survey_administrations_conversation_started", "conversation_id", "started_at"),
 )
 
 survey_responses = sa.Table(

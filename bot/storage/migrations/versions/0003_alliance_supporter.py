@@ -103,9 +103,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_survey_responses_administration_id", "survey_responses", ["administration_id"]
     )
-    op.create_index(
-        "ix_survey_responses_conversation_id", "survey_responses", ["conversation_id"]
-    )
+    op.create_index("ix_survey_responses_conversation_id", "survey_responses", ["conversation_id"])
 
     op.create_table(
         "audit_log",
@@ -137,9 +135,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("created_at", NOW, nullable=False),
     )
-    op.create_index(
-        "ix_escalation_notes_escalation_id", "escalation_notes", ["escalation_id"]
-    )
+    op.create_index("ix_escalation_notes_escalation_id", "escalation_notes", ["escalation_id"])
 
     op.create_table(
         "takeovers",
