@@ -46,6 +46,21 @@ class Settings:
     model_dir: Path
     log_level: str
     rasa_timeout: float
+    # Supporter queue: how long a high/imminent escalation may wait before it shows as overdue.
+    escalation_target_seconds: float
+    # Optional outbound webhook for new and overdue escalations ("" = off).
+    webhook_url: str
+    # Keep a minimal, de-identified escalation record when a person deletes their data.
+    keep_safeguarding_records: bool
+    # The in-chat alliance survey: instrument file name and schedule.
+    survey_instrument: str
+    survey_after_checkins: int
+    survey_every_days: int
+
+    @property
+    def tracker_db_path(self) -> Path:
+        """Rasa's SQL tracker store (SQLite) file, written by Rasa, deleted from on request."""
+        return self.var_dir / "rasa-tracker.db"
 
     @property
     def rasa_url(self) -> str:
@@ -95,6 +110,14 @@ class Settings:
             model_dir=Path(env_map.get("ALLY_MODEL_DIR") or root / "models"),
             log_level=_log_level(env_map.get("ALLY_LOG_LEVEL", "INFO")),
             rasa_timeout=_positive_float(env_map, "ALLY_RASA_TIMEOUT", 20.0),
+            escalation_target_seconds=_positive_float(
+                env_map, "ALLY_ESCALATION_TARGET_SECONDS", 300.0
+            ),
+            webhook_url=_webhook_url(env_map.get("ALLY_WEBHOOK_URL", "")),
+            keep_safeguarding_records=_flag(env_map, "ALLY_KEEP_SAFEGUARDING_RECORDS", False),
+            survey_instrument=_name(env_map, "ALLY_SURVEY_INSTRUMENT", "wai_sr_chatbot"),
+            survey_after_checkins=_count(env_map, "ALLY_SURVEY_AFTER_CHECKINS", 3),
+            survey_every_days=_count(env_map, "ALLY_SURVEY_EVERY_DAYS", 14),
         )
         ports = [settings.web_port, settings.rasa_port, settings.actions_port]
         if len(set(ports)) != len(ports):
@@ -145,6 +168,44 @@ def _positive_float(env_map: Mapping[str, str], name: str, default: float) -> fl
     if value <= 0:
         raise ConfigError(name, f"must be positive, got {value}")
     return value
+
+
+def _count(env_map: Mapping[str, str], name: str, default: int) -> int:
+    raw = env_map.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(name, f"must be at least 1, got {value}")
+    return value
+
+
+def _flag(env_map: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env_map.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(name, f"must be true or false, got {raw!r}")
+
+
+def _name(env_map: Mapping[str, str], name: str, default: str) -> str:
+    raw = env_map.get(name) or default
+    if not raw.replace("_", "").replace("-", "").isalnum():
+        raise ConfigError(name, f"must be a file name without extension, got {raw!r}")
+    return raw
+
+
+def _webhook_url(raw: str) -> str:
+    raw = raw.strip()
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError("ALLY_WEBHOOK_URL", f"must be an http(s) URL, got {raw!r}")
+    return raw
 
 
 def _locale(raw: str) -> str:
