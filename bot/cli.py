@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add.set_defaults(handler=_supporter_add)
+
+    from bot.research.cli import register as register_research
+    from bot.testing.cli import register as register_testing
+
+    register_research(sub)
+    register_testing(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.storage.engine import Database
 from bot.storage.spool import Spool
+from bot.supporter.live import LiveHub
 from bot.web import keys, views
 from bot.web.auth import LoginThrottle
 from bot.web.chat import create_socketio
@@ -30,6 +31,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     )
     app[keys.SETTINGS] = settings
     app[keys.LOGIN_THROTTLE] = LoginThrottle()
+    app[keys.LIVE] = LiveHub()
     app[keys.TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.storage.accounts import Account
     from bot.storage.engine import Database
+    from bot.supporter.live import LiveHub
     from bot.web.auth import LoginThrottle
     from bot.web.rasa_client import RasaClient
     from bot.web.risk_gate import RiskGate
@@ -24,6 +25,7 @@ SIO: web.AppKey[socketio.AsyncServer] = web.AppKey("sio")
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
 LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 RISK: web.AppKey[RiskGate] = web.AppKey("risk")
+LIVE: web.AppKey[LiveHub] = web.AppKey("live")
 
 # Per request, set by the authentication middleware.
 ACCOUNT: web.RequestKey[Account] = web.RequestKey("account")

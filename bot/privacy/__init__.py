@@ -1,0 +1,1 @@
+"""A person's right to have their data deleted, completely."""

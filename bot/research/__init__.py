@@ -1,0 +1,1 @@
+"""Research data: pseudonymised exports, the data dictionary and the HTML report."""

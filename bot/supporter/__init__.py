@@ -1,0 +1,1 @@
+"""The supporter side: queue, claims, live updates, takeover, notifications (no web code)."""

@@ -1,0 +1,1 @@
+"""Researchers' dialogue testing: test cases against the live bot, coverage, transcripts."""
