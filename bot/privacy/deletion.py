@@ -1,0 +1,192 @@
+"""Complete deletion of one person's data (docs/privacy.md).
+
+A person is known only by their conversation id. :func:`delete_person` removes every row that
+belongs to it from every table in :data:`bot.storage.tables.metadata`, in the caller's
+transaction; :func:`delete_tracker_events` removes the same conversation from Rasa's tracker
+store. Every table must be classified below: deletion refuses to run while one is not, so a new
+table cannot be forgotten silently.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bot.storage.audit import record_audit
+from bot.storage.tables import (
+    audit_log,
+    escalation_messages,
+    escalation_notes,
+    escalations,
+    metadata,
+    webhook_outbox,
+)
+
+# Tables keyed by conversation id, deleted outright. Children before parents, so the counts are
+# the rows this function deleted, not what a cascade did behind its back.
+PERSON_TABLES = (
+    "survey_responses",
+    "survey_administrations",
+    "alliance_signals",
+    "tasks",
+    "goals",
+    "thought_records",
+    "checkins",
+    "mood_ratings",
+    "scheduled_checkins",
+    "conversation_sessions",
+    "conversation_messages",
+    "takeovers",
+    "participants",
+)
+# Tables reached through the person's escalations, and the audit log (see delete_person).
+ESCALATION_TABLES = ("webhook_outbox", "escalation_notes", "escalation_messages", "escalations")
+AUDIT_TABLES = ("audit_log",)
+# Supporter accounts and their sessions: no participant data.
+NOT_PERSONAL_TABLES = ("supporters", "supporter_sessions")
+
+DELETED_PREFIX = "deleted-"
+
+
+class UnclassifiedTableError(RuntimeError):
+    """A table exists that deletion does not know how to handle: refuse rather than miss it."""
+
+
+def unclassified_tables() -> set[str]:
+    """Return the tables of the schema that this module does not handle."""
+    known = {*PERSON_TABLES, *ESCALATION_TABLES, *AUDIT_TABLES, *NOT_PERSONAL_TABLES}
+    return set(metadata.tables) - known
+
+
+def delete_person(
+    connection: Connection, *, conversation_id: str, keep_safeguarding: bool
+) -> dict[str, int]:
+    """Delete every row of one person, in the caller's transaction.
+
+    Args:
+        connection: a connection inside a transaction (``Database.run`` provides one).
+        conversation_id: the person's conversation id.
+        keep_safeguarding: keep their escalations in a minimal de-identified form (random ids;
+            no excerpt, matches, context, notes, messages or supporter name) instead of deleting
+            them.
+
+    Returns:
+        Rows deleted per table; ``escalations_deidentified`` counts escalations kept.
+
+    Raises:
+        UnclassifiedTableError: when the schema has a table this function does not handle.
+        ValueError: for an empty conversation id.
+    """
+    missing = unclassified_tables()
+    if missing:
+        raise UnclassifiedTableError(f"deletion does not handle tables {sorted(missing)}")
+    if not conversation_id:
+        raise ValueError("conversation_id must not be empty")
+    if connection.dialect.name == "sqlite":
+        # Overwrite freed pages so the deleted text does not linger in the file.
+        connection.exec_driver_sql("PRAGMA secure_delete = ON")
+
+    counts: dict[str, int] = {}
+    escalation_ids = list(
+        connection.execute(
+            sa.select(escalations.c.id).where(escalations.c.conversation_id == conversation_id)
+        ).scalars()
+    )
+    counts["webhook_outbox"] = _delete(
+        connection, webhook_outbox, webhook_outbox.c.escalation_id.in_(escalation_ids)
+    )
+    counts["escalation_notes"] = _delete(
+        connection, escalation_notes, escalation_notes.c.escalation_id.in_(escalation_ids)
+    )
+    counts["escalation_messages"] = _delete(
+        connection, escalation_messages, escalation_messages.c.escalation_id.in_(escalation_ids)
+    )
+    audit_about_person = sa.or_(
+        audit_log.c.target_id == conversation_id,
+        sa.cast(audit_log.c.detail, sa.Text).contains(conversation_id, autoescape=True),
+    )
+    if keep_safeguarding:
+        counts["escalations"] = 0
+        counts["escalations_deidentified"] = _deidentify(connection, escalation_ids)
+    else:
+        counts["escalations"] = _delete(
+            connection, escalations, escalations.c.id.in_(escalation_ids)
+        )
+        # Audit rows about an escalation that no longer exists would still date the person's crisis.
+        audit_about_person = sa.or_(
+            audit_about_person,
+            sa.and_(
+                audit_log.c.target_type == "escalation",
+                audit_log.c.target_id.in_([str(i) for i in escalation_ids]),
+            ),
+        )
+    counts["audit_log"] = _delete(connection, audit_log, audit_about_person)
+    for name in PERSON_TABLES:
+        table = metadata.tables[name]
+        counts[name] = _delete(connection, table, table.c.conversation_id == conversation_id)
+    record_audit(
+        connection,
+        actor="participant",
+        action="data_deleted",
+        target_type="participant",
+        target_id=None,
+        detail={"rows": counts, "kept_safeguarding": keep_safeguarding},
+    )
+    return counts
+
+
+def _delete(connection: Connection, table: sa.Table, condition: Any) -> int:
+    return int(connection.execute(sa.delete(table).where(condition)).rowcount or 0)
+
+
+def _deidentify(connection: Connection, escalation_ids: list[int]) -> int:
+    """Strip the person's escalations down to kind, severity, categories, status, outcome, times."""
+    for escalation_id in escalation_ids:
+        connection.execute(
+            sa.update(escalations)
+            .where(escalations.c.id == escalation_id)
+            .values(
+                conversation_id=DELETED_PREFIX + secrets.token_hex(12),
+                message_id=DELETED_PREFIX + secrets.token_hex(12),
+                excerpt="",
+                matches=[],
+                context={},
+                claimed_by=None,
+            )
+        )
+    return len(escalation_ids)
+
+
+def delete_tracker_events(tracker_db_path: Path, conversation_id: str) -> int:
+    """Delete one conversation from Rasa's SQL tracker store (an SQLite file).
+
+    Rasa 3.6's ``SQLTrackerStore`` keeps every event in one table, ``events``, keyed by
+    ``sender_id`` (the conversation id).
+
+    Returns:
+        The number of events deleted; 0 when the file or its table does not exist.
+    """
+    if not tracker_db_path.is_file():
+        return 0
+    # mode=rw: never create a tracker store that Rasa has not.
+    uri = f"{tracker_db_path.resolve().as_uri()}?mode=rw"
+    connection = sqlite3.connect(uri, uri=True, timeout=30)
+    try:
+        has_events = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+        ).fetchone()
+        if has_events is None:
+            return 0
+        connection.execute("PRAGMA secure_delete = ON")
+        with connection:
+            cursor = connection.execute(
+                "DELETE FROM events WHERE sender_id = ?", (conversation_id,)
+            )
+        return int(cursor.rowcount)
+    finally:
+        connection.close()
