@@ -41,7 +41,8 @@ escalations = sa.Table(
     sa.Column("claimed_by", sa.String(64), nullable=True),
     sa.Column("outcome", sa.String(32), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # Indexed (migration 0003): the supporter app's watcher polls for rows changed since a time.
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
     # Migration 0003: when the current claim was made, for the queue's "claimed for" timer.
     sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),

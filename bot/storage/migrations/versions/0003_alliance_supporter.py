@@ -18,6 +18,7 @@ NOW = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     op.add_column("escalations", sa.Column("claimed_at", NOW, nullable=True))
+    op.create_index("ix_escalations_updated_at", "escalations", ["updated_at"])
 
     op.create_table(
         "conversation_sessions",
@@ -233,5 +234,6 @@ def downgrade() -> None:
         "ix_conversation_sessions_conversation_started", table_name="conversation_sessions"
     )
     op.drop_table("conversation_sessions")
+    op.drop_index("ix_escalations_updated_at", table_name="escalations")
     with op.batch_alter_table("escalations") as batch:
         batch.drop_column("claimed_at")
