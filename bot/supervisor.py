@@ -25,6 +25,10 @@ LOG_TAIL_LINES = 25
 STOP_GRACE_SECONDS = 10.0
 
 
+# How long a service whose own budget ran out while it waited its turn may still take.
+LATE_CHECK_SECONDS = 10.0
+
+
 class ServiceFailedError(Exception):
     """A service exited or did not become healthy."""
 
@@ -94,7 +98,9 @@ class Supervisor:
     async def _wait_healthy(
         self, http: aiohttp.ClientSession, spec: ServiceSpec, started: float
     ) -> None:
-        deadline = started + spec.startup_timeout
+        # Each service's budget counts from the common launch, but a service only waited for
+        # after a slow predecessor (the web app after Rasa) still gets a fair last chance.
+        deadline = max(started + spec.startup_timeout, time.monotonic() + LATE_CHECK_SECONDS)
         proc = self._procs[spec.name]
         while time.monotonic() < deadline:
             for name, other in self._procs.items():  # any service dying fails the start-up

@@ -51,6 +51,29 @@ async def test_starts_in_order_and_stops_on_request(tmp_path: Path) -> None:
     assert all(proc.returncode is not None for proc in supervisor._procs.values())
 
 
+def slow_http_service(name: str, port: int, *, delay: float) -> ServiceSpec:
+    spec = http_service(name, port)
+    code = f"import time; time.sleep({delay})\n" + spec.argv[-1]
+    return ServiceSpec(
+        name=name, argv=[sys.executable, "-c", code], health_url=spec.health_url, env={}
+    )
+
+
+async def test_a_service_waited_for_after_a_slow_one_still_gets_checked(tmp_path: Path) -> None:
+    # "quick" has a 1 s budget but is only checked once "slow" is healthy, 3 s after launch.
+    quick = http_service("quick", free_port())
+    quick = ServiceSpec(
+        name="quick", argv=quick.argv, health_url=quick.health_url, env={}, startup_timeout=1
+    )
+    specs = [slow_http_service("slow", free_port(), delay=3), quick]
+    supervisor = Supervisor(specs, cwd=tmp_path, log_dir=tmp_path / "log", out=io.StringIO())
+    ready = asyncio.Event()
+    task = asyncio.ensure_future(run_stack(supervisor, on_ready=ready.set, err=io.StringIO()))
+    await asyncio.wait_for(ready.wait(), 30)
+    supervisor.request_stop()
+    assert await asyncio.wait_for(task, 30) == 0
+
+
 async def test_a_dying_service_stops_the_rest_and_shows_its_log(tmp_path: Path) -> None:
     specs = [http_service("steady", free_port()), http_service("flaky", free_port(), die_after=1)]
     err = io.StringIO()
