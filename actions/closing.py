@@ -13,7 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, answer, emotions_of, mood_of
+from actions.survey import offer_survey_if_due
 from bot.clock import utcnow
 from bot.dialogue import messages
 from bot.dialogue.exercises import SKIPPED, join_words
@@ -115,12 +117,13 @@ class ActionCloseSession(Action):
         when = datetime.fromisoformat(raw) if raw else None
         name = answer(tracker.get_slot(names.SLOT_DISPLAY_NAME))
         database = services.database()
+        completed = False
         try:
             if when is not None:
                 await database.run(schedule_checkin, conversation_id=tracker.sender_id, due_at=when)
             if name:
                 await database.run(set_display_name, conversation_id=tracker.sender_id, name=name)
-            await database.run(
+            completed = await database.run(
                 finish_checkin, conversation_id=tracker.sender_id, status="completed"
             )
         except Exception:
@@ -132,4 +135,8 @@ class ActionCloseSession(Action):
         events: list[EventType] = [SlotSet(slot, None) for slot in SESSION_SLOTS]
         if not name:
             events.append(SlotSet(names.SLOT_DISPLAY_NAME, None))
+        if completed:
+            # Only a check-in that ran to its summary counts, and only it can bring the survey.
+            await log_cue(tracker, "checkin_completed")
+            events += await offer_survey_if_due(dispatcher, tracker)
         return events

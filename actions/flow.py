@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.alliance import log_cue, log_repair_outcome
 from bot.dialogue import messages
 from bot.dialogue.exercises import SKIPPED, THOUGHT_RECORD, choose_exercise, is_answered
 from bot.storage.checkin_sessions import finish_checkin
@@ -20,6 +21,8 @@ from bot.storage.thought_records import save_thought_record
 logger = logging.getLogger(__name__)
 
 MAX_ANSWER = 1000
+# The forms of the daily check-in: stopping one abandons the check-in.
+CHECKIN_FORMS = (names.FORM_MOOD, names.FORM_EMOTION, names.FORM_CLOSE)
 
 
 def mood_of(tracker: Tracker) -> int | None:
@@ -65,7 +68,8 @@ class ExerciseFormValidation(FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Validate as usual, clearing a pending offer."""
+        """Validate as usual, clearing a pending offer; an answer after a repair accepts it."""
+        await log_repair_outcome(tracker)
         _drop_empty_candidates(tracker)
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot(names.SLOT_PENDING_QUESTION) is not None:
@@ -130,10 +134,14 @@ class ActionStopExercise(Action):
         """Record the abandoned exercise, then say so and offer a choice."""
         form = (tracker.active_loop or {}).get("name")
         step = tracker.get_slot("requested_slot")
+        await log_repair_outcome(tracker)
         try:
-            await _record_abandoned(tracker, form, step)
+            checkin_abandoned = await _record_abandoned(tracker, form, step)
         except Exception:
             logger.exception("could not record a stopped exercise")
+            checkin_abandoned = form in CHECKIN_FORMS
+        if checkin_abandoned:
+            await log_cue(tracker, "checkin_abandoned", step=step)
         dispatcher.utter_message(**messages.render(names.MSG_EXERCISE_STOPPED))
         required = domain.get("forms", {}).get(form, {}).get("required_slots", []) if form else []
         kept = {names.SLOT_DISPLAY_NAME}
@@ -142,7 +150,8 @@ class ActionStopExercise(Action):
         ]
 
 
-async def _record_abandoned(tracker: Tracker, form: str | None, step: str | None) -> None:
+async def _record_abandoned(tracker: Tracker, form: str | None, step: str | None) -> bool:
+    """Store where the exercise stopped; return whether a check-in was abandoned."""
     database = services.database()
     if form == names.FORM_THOUGHT_RECORD:
         # Imported here: actions.thought_record imports this module.
@@ -155,7 +164,10 @@ async def _record_abandoned(tracker: Tracker, form: str | None, step: str | None
             status="abandoned",
             step=step,
         )
-    elif form in (names.FORM_MOOD, names.FORM_EMOTION, names.FORM_CLOSE):
-        await database.run(
-            finish_checkin, conversation_id=tracker.sender_id, status="abandoned", step=step
+    elif form in CHECKIN_FORMS:
+        return bool(
+            await database.run(
+                finish_checkin, conversation_id=tracker.sender_id, status="abandoned", step=step
+            )
         )
+    return False

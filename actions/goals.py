@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, mood_of
 from bot.dialogue import messages
 from bot.dialogue.goals import propose_goal
@@ -84,9 +85,11 @@ class ActionSaveGoal(Action):
         proposed = tracker.get_slot(names.SLOT_PROPOSED_GOAL)
         value = tracker.get_slot(names.SLOT_GOAL_TEXT)
         if value == names.GOAL_ACCEPTED and proposed:
-            goal, status = str(proposed), "accepted"
+            goal, status, cue = str(proposed), "accepted", "goal_accepted"
+        elif proposed:
+            goal, status, cue = str(value), "edited", "goal_edited"
         else:
-            goal, status = str(value), "edited" if proposed else "accepted"
+            goal, status, cue = str(value), "accepted", "goal_stated"
         try:
             await services.database().run(
                 record_goal,
@@ -97,6 +100,7 @@ class ActionSaveGoal(Action):
             )
         except Exception:
             logger.exception("could not store a goal")
+        await log_cue(tracker, cue)
         dispatcher.utter_message(**messages.render(names.MSG_GOAL_AGREED, goal=goal))
         return [
             SlotSet(names.SLOT_AGREED_GOAL, goal),
@@ -127,5 +131,6 @@ class ActionRejectGoal(Action):
             )
         except Exception:
             logger.exception("could not store a goal rejection")
+        await log_cue(tracker, "goal_rejected")
         dispatcher.utter_message(**messages.render(names.MSG_GOAL_REJECTED))
         return [SlotSet(names.SLOT_GOAL_TEXT, None), SlotSet(names.SLOT_PROPOSED_GOAL, None)]

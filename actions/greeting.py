@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.alliance import log_repair_outcome
 from bot.clock import utcnow
 from bot.dialogue import messages
 from bot.storage.participants import ReturnContext, return_context
@@ -28,6 +29,7 @@ class ActionGreet(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the greeting and load what there is to review from last time."""
+        await log_repair_outcome(tracker)
         try:
             context = await services.database().run(
                 return_context, conversation_id=tracker.sender_id

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, answer, offer_exercise
 from bot.dialogue import messages
 from bot.dialogue.goals import suggest_step
@@ -44,6 +45,7 @@ class ActionReviewTask(Action):
             )
         except Exception:
             logger.exception("could not store a task review")
+        await log_cue(tracker, f"task_{status}")
         dispatcher.utter_message(**messages.render(key))
         events: list[EventType] = [
             SlotSet(names.SLOT_TASK_PENDING, False),

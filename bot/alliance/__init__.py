@@ -1,0 +1,1 @@
+"""Therapeutic-alliance measurement: behavioural cues, the in-chat survey, scoring, schedule."""
