@@ -56,6 +56,8 @@ class Settings:
     survey_instrument: str
     survey_after_checkins: int
     survey_every_days: int
+    # Host sites allowed to embed the widget from another origin (exact origins, never "*").
+    widget_origins: tuple[str, ...]
 
     @property
     def tracker_db_path(self) -> Path:
@@ -118,6 +120,7 @@ class Settings:
             survey_instrument=_name(env_map, "ALLY_SURVEY_INSTRUMENT", "wai_sr_chatbot"),
             survey_after_checkins=_count(env_map, "ALLY_SURVEY_AFTER_CHECKINS", 3),
             survey_every_days=_count(env_map, "ALLY_SURVEY_EVERY_DAYS", 14),
+            widget_origins=_origins(env_map.get("ALLY_WIDGET_ORIGINS", "")),
         )
         ports = [settings.web_port, settings.rasa_port, settings.actions_port]
         if len(set(ports)) != len(ports):
@@ -199,6 +202,18 @@ def _name(env_map: Mapping[str, str], name: str, default: str) -> str:
     if not raw.replace("_", "").replace("-", "").isalnum():
         raise ConfigError(name, f"must be a file name without extension, got {raw!r}")
     return raw
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or "*" in origin:
+            raise ConfigError(
+                "ALLY_WIDGET_ORIGINS",
+                f"must be comma-separated origins like https://example.org, got {origin!r}",
+            )
+    return origins
 
 
 def _webhook_url(raw: str) -> str:

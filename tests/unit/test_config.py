@@ -71,3 +71,32 @@ def test_production_accepts_real_secrets() -> None:
 def test_postgres_url_is_accepted() -> None:
     url = "postgresql://ally@127.0.0.1:5432/ally"
     assert Settings.from_env({"ALLY_DATABASE_URL": url}).database_url == url
+
+
+def test_widget_origins_are_exact_origins(tmp_path: Path) -> None:
+    env = {"ALLY_PROJECT_DIR": str(tmp_path)}
+    raw = "https://a.example, http://b.example:8080/"
+    settings = Settings.from_env({**env, "ALLY_WIDGET_ORIGINS": raw})
+    assert settings.widget_origins == ("https://a.example", "http://b.example:8080")
+    assert Settings.from_env(env).widget_origins == ()
+    for bad in ("*", "https://a.example/path", "ftp://a.example", "a.example"):
+        with pytest.raises(ConfigError, match="ALLY_WIDGET_ORIGINS"):
+            Settings.from_env({**env, "ALLY_WIDGET_ORIGINS": bad})
+
+
+@pytest.mark.parametrize(
+    ("env", "setting"),
+    [
+        ({"ALLY_ESCALATION_TARGET_SECONDS": "0"}, "ALLY_ESCALATION_TARGET_SECONDS"),
+        ({"ALLY_WEBHOOK_URL": "hooks.example/x"}, "ALLY_WEBHOOK_URL"),
+        ({"ALLY_KEEP_SAFEGUARDING_RECORDS": "perhaps"}, "ALLY_KEEP_SAFEGUARDING_RECORDS"),
+        ({"ALLY_SURVEY_INSTRUMENT": "../etc/passwd"}, "ALLY_SURVEY_INSTRUMENT"),
+        ({"ALLY_SURVEY_AFTER_CHECKINS": "0"}, "ALLY_SURVEY_AFTER_CHECKINS"),
+        ({"ALLY_SURVEY_EVERY_DAYS": "soon"}, "ALLY_SURVEY_EVERY_DAYS"),
+    ],
+)
+def test_new_settings_name_themselves_when_wrong(
+    tmp_path: Path, env: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError, match=setting):
+        Settings.from_env({"ALLY_PROJECT_DIR": str(tmp_path), **env})

@@ -1,0 +1,41 @@
+"""Repository functions for conversation sessions: one row per visit, for engagement research.
+
+A person's conversation id lasts across visits; a session is one visit. A turn more than
+``IDLE_GAP`` after the previous one starts a new session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bot.clock import as_utc, utcnow
+from bot.storage.tables import conversation_sessions
+
+IDLE_GAP = timedelta(minutes=30)
+
+
+def record_turn(connection: Connection, *, conversation_id: str, at: datetime | None = None) -> int:
+    """Count one user turn in the current session (starting one if needed); return its id."""
+    now = at or utcnow()
+    latest = connection.execute(
+        sa.select(conversation_sessions.c.id, conversation_sessions.c.last_seen_at)
+        .where(conversation_sessions.c.conversation_id == conversation_id)
+        .order_by(conversation_sessions.c.started_at.desc(), conversation_sessions.c.id.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and now - as_utc(latest.last_seen_at) <= IDLE_GAP:
+        connection.execute(
+            sa.update(conversation_sessions)
+            .where(conversation_sessions.c.id == latest.id)
+            .values(last_seen_at=now, turns=conversation_sessions.c.turns + 1)
+        )
+        return int(latest.id)
+    result = connection.execute(
+        sa.insert(conversation_sessions).values(
+            conversation_id=conversation_id, started_at=now, last_seen_at=now, turns=1
+        )
+    )
+    return int(result.inserted_primary_key[0])
