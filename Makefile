@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 RASA_DATA := --config config.yml --domain domain --data data
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint unit unit-rasa crisis-domain validate train test-stories test-model integration lock clean
+.PHONY: help install run test lint unit unit-rasa crisis-domain validate train test-stories test-model integration test-cases lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -21,14 +21,14 @@ run: install ## Train if needed, migrate, and start the whole stack on embedded 
 	$(WEB)/ally up
 
 test: install ## Run every check, in CI order
-	$(MAKE) lint unit unit-rasa validate train test-stories test-model integration
+	$(MAKE) lint unit unit-rasa validate train test-stories test-model integration test-cases
 
 lint: install ## ruff: lint and formatting
 	$(WEB)/ruff check .
 	$(WEB)/ruff format --check .
 
-unit: install ## Fast unit and app tests in the web environment
-	$(WEB)/python -m pytest -m "not slow" tests/unit tests/web
+unit: install ## Fast unit and app tests, and the PostgreSQL tests, in the web environment
+	$(WEB)/python -m pytest -m "not slow" tests/unit tests/web tests/postgres
 
 unit-rasa: install ## The shared library and the custom actions in the Rasa environment
 	$(RASA)/python -m pytest -m "not slow" -p no:cacheprovider tests/unit tests/actions
@@ -48,8 +48,12 @@ test-stories: crisis-domain ## rasa test on the test stories; any prediction err
 test-model: install ## Slow checks on the trained model and its data (Rasa environment)
 	$(RASA)/python -m pytest -m slow -p no:cacheprovider tests/actions
 
-integration: install ## Start the real stack on free ports and talk to it
+integration: install ## Start the real stack on free ports and talk to it, also from Chromium
 	$(WEB)/python -m pytest -m slow tests/integration
+	$(WEB)/python -m pytest -m slow tests/browser
+
+test-cases: install ## Start the real stack and run the dialogue test cases in tests/e2e/
+	$(WEB)/python -m pytest -m slow tests/e2e
 
 lock: ## Regenerate the constraint files from the current environments
 	@{ echo "# Constraints for the Rasa environment (pip freeze of a working install; regenerate with 'make lock')."; \

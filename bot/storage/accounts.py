@@ -131,3 +131,80 @@ def delete_session(connection: Connection, *, token_hash: str) -> None:
     connection.execute(
         sa.delete(supporter_sessions).where(supporter_sessions.c.token_hash == token_hash)
     )
+
+
+# --- Administration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """An account as the admin pages show it (never the password hash)."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
+
+    def to_json(self) -> dict[str, object]:
+        """Return the JSON shape used by the API."""
+        return {
+            "id": self.id,
+            "username": self.username,
+            "role": self.role,
+            "active": self.active,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def _summary(row: sa.Row) -> AccountSummary:  # type: ignore[type-arg]
+    return AccountSummary(row.id, row.username, row.role, bool(row.active), as_utc(row.created_at))
+
+
+def list_accounts(connection: Connection) -> list[AccountSummary]:
+    """Return every account, active or not, by username."""
+    query = sa.select(supporters).order_by(supporters.c.username)
+    return [_summary(row) for row in connection.execute(query)]
+
+
+def get_account(connection: Connection, *, account_id: int) -> AccountSummary | None:
+    """Return one account by id, or None."""
+    row = connection.execute(sa.select(supporters).where(supporters.c.id == account_id)).first()
+    return None if row is None else _summary(row)
+
+
+def count_active_admins(connection: Connection) -> int:
+    """Return how many active admin accounts exist."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(supporters)
+        .where(supporters.c.role == "admin", supporters.c.active)
+    )
+    return int(connection.execute(query).scalar_one())
+
+
+def set_role(connection: Connection, *, account_id: int, role: str) -> None:
+    """Change an account's role.
+
+    Raises:
+        ValueError: on an unknown role.
+    """
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+    connection.execute(sa.update(supporters).where(supporters.c.id == account_id).values(role=role))
+
+
+def set_active(connection: Connection, *, account_id: int, active: bool) -> None:
+    """Activate or deactivate an account; deactivating also ends its sessions."""
+    connection.execute(
+        sa.update(supporters).where(supporters.c.id == account_id).values(active=active)
+    )
+    if not active:
+        end_sessions(connection, account_id=account_id)
+
+
+def end_sessions(connection: Connection, *, account_id: int) -> None:
+    """End every login session of an account."""
+    connection.execute(
+        sa.delete(supporter_sessions).where(supporter_sessions.c.supporter_id == account_id)
+    )

@@ -11,9 +11,10 @@ from sqlalchemy.engine import Connection
 
 from bot.clock import as_utc, utcnow
 from bot.storage.engine import Database
-from bot.storage.tables import escalation_messages, escalations
+from bot.storage.tables import escalation_messages, escalation_notes, escalations
 
 STATUSES = ("open", "claimed", "resolved")
+OUTCOMES = ("contacted", "emergency_services", "false_alarm", "other")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Escalation:
     status: str
     claimed_by: str | None
     created_at: datetime
+    updated_at: datetime | None = None
+    claimed_at: datetime | None = None
+    resolved_at: datetime | None = None
+    outcome: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON shape used by the API."""
@@ -43,7 +48,39 @@ class Escalation:
             "status": self.status,
             "claimed_by": self.claimed_by,
             "created_at": self.created_at.isoformat(),
+            "updated_at": _iso(self.updated_at),
+            "claimed_at": _iso(self.claimed_at),
+            "resolved_at": _iso(self.resolved_at),
+            "outcome": self.outcome,
         }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _maybe_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def from_row(row: Any) -> Escalation:
+    """Build an :class:`Escalation` from a selected ``escalations`` row."""
+    return Escalation(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        message_id=row.message_id,
+        kind=row.kind,
+        severity=row.severity,
+        categories=list(row.categories),
+        excerpt=row.excerpt,
+        status=row.status,
+        claimed_by=row.claimed_by,
+        created_at=as_utc(row.created_at),
+        updated_at=_maybe_utc(row.updated_at),
+        claimed_at=_maybe_utc(row.claimed_at),
+        resolved_at=_maybe_utc(row.resolved_at),
+        outcome=row.outcome,
+    )
 
 
 def list_escalations(connection: Connection, *, status: str | None = None) -> list[Escalation]:
@@ -53,21 +90,193 @@ def list_escalations(connection: Connection, *, status: str | None = None) -> li
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         query = query.where(escalations.c.status == status)
-    return [
-        Escalation(
-            id=row.id,
-            conversation_id=row.conversation_id,
-            message_id=row.message_id,
-            kind=row.kind,
-            severity=row.severity,
-            categories=list(row.categories),
-            excerpt=row.excerpt,
-            status=row.status,
-            claimed_by=row.claimed_by,
-            created_at=as_utc(row.created_at),
+    return [from_row(row) for row in connection.execute(query)]
+
+
+def list_active(connection: Connection) -> list[Escalation]:
+    """Return every escalation that is open or claimed (the queue), oldest first."""
+    query = (
+        sa.select(escalations)
+        .where(escalations.c.status != "resolved")
+        .order_by(escalations.c.created_at, escalations.c.id)
+    )
+    return [from_row(row) for row in connection.execute(query)]
+
+
+def get_escalation(connection: Connection, *, escalation_id: int) -> Escalation | None:
+    """Return one escalation, or None when the id is unknown."""
+    row = connection.execute(
+        sa.select(escalations).where(escalations.c.id == escalation_id)
+    ).first()
+    return None if row is None else from_row(row)
+
+
+def changed_since(connection: Connection, *, since: datetime, limit: int = 500) -> list[Escalation]:
+    """Return escalations created or changed at or after ``since``, in order of change."""
+    query = (
+        sa.select(escalations)
+        .where(escalations.c.updated_at >= since)
+        .order_by(escalations.c.updated_at, escalations.c.id)
+        .limit(limit)
+    )
+    return [from_row(row) for row in connection.execute(query)]
+
+
+# --- Claims: every change is one conditional UPDATE, so the database decides races. -------------
+
+
+def claim_escalation(connection: Connection, *, escalation_id: int, supporter: str) -> bool:
+    """Claim an open escalation for ``supporter``; False when it is not open (someone won)."""
+    now = utcnow()
+    result = connection.execute(
+        sa.update(escalations)
+        .where(escalations.c.id == escalation_id, escalations.c.status == "open")
+        .values(status="claimed", claimed_by=supporter, claimed_at=now, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def unclaim_escalation(
+    connection: Connection, *, escalation_id: int, supporter: str | None
+) -> bool:
+    """Put a claimed escalation back in the queue.
+
+    Args:
+        connection: the transaction.
+        escalation_id: which escalation.
+        supporter: only this supporter's claim is released; None releases anyone's (admins).
+
+    Returns:
+        False when the escalation is not claimed (by ``supporter``).
+    """
+    conditions = [escalations.c.id == escalation_id, escalations.c.status == "claimed"]
+    if supporter is not None:
+        conditions.append(escalations.c.claimed_by == supporter)
+    result = connection.execute(
+        sa.update(escalations)
+        .where(*conditions)
+        .values(status="open", claimed_by=None, claimed_at=None, updated_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def resolve_escalation(
+    connection: Connection, *, escalation_id: int, outcome: str, supporter: str | None
+) -> bool:
+    """Resolve an escalation that is open, or claimed by ``supporter`` (None: by anyone).
+
+    Raises:
+        ValueError: on an unknown outcome.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; use one of {', '.join(OUTCOMES)}")
+    allowed = escalations.c.status != "resolved"
+    if supporter is not None:
+        allowed = sa.or_(
+            escalations.c.status == "open",
+            sa.and_(escalations.c.status == "claimed", escalations.c.claimed_by == supporter),
         )
+    now = utcnow()
+    result = connection.execute(
+        sa.update(escalations)
+        .where(escalations.c.id == escalation_id, allowed)
+        .values(status="resolved", outcome=outcome, resolved_at=now, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+# --- Notes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A supporter's note on an escalation."""
+
+    id: int
+    escalation_id: int
+    author: str
+    text: str
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON shape used by the API."""
+        return {
+            "id": self.id,
+            "escalation_id": self.escalation_id,
+            "author": self.author,
+            "text": self.text,
+            "created_at": self.created_at.isoformat(),
+        }
+
+
+def add_note(connection: Connection, *, escalation_id: int, author: str, text: str) -> Note:
+    """Add a note to an escalation and touch it, so live views refresh."""
+    now = utcnow()
+    result = connection.execute(
+        sa.insert(escalation_notes).values(
+            escalation_id=escalation_id, author=author, text=text, created_at=now
+        )
+    )
+    connection.execute(
+        sa.update(escalations).where(escalations.c.id == escalation_id).values(updated_at=now)
+    )
+    return Note(int(result.inserted_primary_key[0]), escalation_id, author, text, now)
+
+
+def list_notes(connection: Connection, *, escalation_id: int) -> list[Note]:
+    """Return an escalation's notes, oldest first."""
+    query = (
+        sa.select(escalation_notes)
+        .where(escalation_notes.c.escalation_id == escalation_id)
+        .order_by(escalation_notes.c.id)
+    )
+    return [
+        Note(row.id, row.escalation_id, row.author, row.text, as_utc(row.created_at))
         for row in connection.execute(query)
     ]
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Filters for resolved escalations; every field is optional."""
+
+    conversation_id: str | None = None
+    category: str | None = None
+    outcome: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+
+
+def search_resolved(
+    connection: Connection, *, query: HistoryQuery, limit: int, offset: int
+) -> tuple[list[Escalation], int]:
+    """Return one page of resolved escalations (newest resolution first) and the total count."""
+    conditions: list[Any] = [escalations.c.status == "resolved"]
+    if query.conversation_id:
+        conditions.append(escalations.c.conversation_id == query.conversation_id)
+    if query.category:
+        # Categories are a JSON list of identifiers; its text form is portable across dialects.
+        conditions.append(sa.cast(escalations.c.categories, sa.Text).like(f'%"{query.category}"%'))
+    if query.outcome:
+        conditions.append(escalations.c.outcome == query.outcome)
+    if query.created_from:
+        conditions.append(escalations.c.created_at >= query.created_from)
+    if query.created_before:
+        conditions.append(escalations.c.created_at < query.created_before)
+    total = connection.execute(
+        sa.select(sa.func.count()).select_from(escalations).where(*conditions)
+    ).scalar_one()
+    rows = connection.execute(
+        sa.select(escalations)
+        .where(*conditions)
+        .order_by(escalations.c.resolved_at.desc(), escalations.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [from_row(row) for row in rows], int(total)
 
 
 SEVERITY_ORDER = ("none", "low", "medium", "high", "imminent")

@@ -13,12 +13,14 @@ from bot.config import Settings
 from bot.storage.engine import Database
 from bot.storage.spool import Spool
 from bot.supporter.live import LiveHub
-from bot.web import keys, views
+from bot.web import events, keys, supporter_api, supporter_views, views
 from bot.web.auth import LoginThrottle
 from bot.web.chat import create_socketio
+from bot.web.conversation_views import add_conversation_routes
 from bot.web.middleware import authentication, errors, security_headers
 from bot.web.rasa_client import RasaClient
 from bot.web.risk_gate import RiskGate, risk_gate_ctx
+from bot.web.widget_views import add_widget_routes
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 64 * 1024
@@ -40,7 +42,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app.cleanup_ctx.append(_database_ctx(database))
     app.cleanup_ctx.append(_rasa_ctx)
     app.cleanup_ctx.append(_risk_ctx)
-    app[keys.SIO] = create_socketio(app, cors_origins=None)
+    app.cleanup_ctx.append(events.watcher_ctx)
+    app.cleanup_ctx.append(events.webhook_ctx)
+    app[keys.SIO] = create_socketio(app, cors_origins=list(settings.widget_origins))
     _add_routes(app)
     return app
 
@@ -52,9 +56,12 @@ def _add_routes(app: web.Application) -> None:
     r.add_get("/supporter/login", views.login_form, name="supporter_login")
     r.add_post("/supporter/login", views.login_submit, name="supporter_login_post")
     r.add_post("/supporter/logout", views.logout, name="supporter_logout")
-    r.add_get("/supporter", views.queue_page, name="supporter_queue")
     r.add_post("/api/login", views.api_login, name="api_login")
-    r.add_get("/api/escalations", views.api_escalations, name="api_escalations")
+    supporter_views.add_routes(app)
+    supporter_api.add_routes(app)
+    events.add_routes(app)
+    add_conversation_routes(r)
+    add_widget_routes(r)
     r.add_static("/static/", HERE / "static", name="static", append_version=True)
 
 
@@ -82,5 +89,7 @@ async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=200), raise_for_status=False
     ) as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        app[keys.RASA] = RasaClient(
+            session, settings.rasa_url, settings.rasa_timeout, token=settings.rasa_token
+        )
         yield

@@ -1,31 +1,43 @@
 """The widget's socket.io endpoint, speaking Rasa's socket.io channel protocol.
 
-Events: ``session_request`` -> ``session_confirm``; ``user_uttered`` -> ``bot_uttered``.
+Events: ``session_request`` -> ``session_confirm``; ``user_uttered`` -> ``bot_uttered``;
+``ally_history_request`` -> ``ally_history`` (the socket's own conversation only).
 Conversation ids are issued and signed here: an id the app did not issue is replaced.
+Each socket joins the room named by its conversation id, so supporters' messages reach every
+open widget of that conversation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import socketio
 from aiohttp import web
 
+from bot.errors import RasaUnavailableError
+from bot.privacy.deletion import delete_person, delete_tracker_events
+from bot.supporter import transcript
+from bot.supporter.takeover import list_messages, message_text
 from bot.web import keys
+from bot.web.consent import register_consent
+from bot.web.origins import socketio_origins
+from bot.web.replies import DELETE_MY_DATA
 from bot.web.session_ids import is_issued, issue_session_id
-from bot.web.turns import handle_user_message
+from bot.web.turns import run_turn
 
 logger = logging.getLogger(__name__)
 
 BOT_UTTERED = "bot_uttered"
+HISTORY = "ally_history"
 
 
 def create_socketio(app: web.Application, cors_origins: list[str] | None) -> socketio.AsyncServer:
     """Create the socket.io server, attach it to ``app`` and register the protocol handlers."""
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        cors_allowed_origins=cors_origins or [],
+        cors_allowed_origins=socketio_origins(cors_origins or []),
         max_http_buffer_size=256 * 1024,
         logger=False,
         engineio_logger=False,
@@ -34,7 +46,21 @@ def create_socketio(app: web.Application, cors_origins: list[str] | None) -> soc
     handlers = ChatHandlers(app, sio)
     sio.on("session_request", handlers.session_request)
     sio.on("user_uttered", handlers.user_uttered)
+    sio.on("ally_history_request", handlers.history_request)
+    register_consent(app, sio)
     return sio
+
+
+async def send_to_person(
+    app: web.Application, conversation_id: str, message: dict[str, Any]
+) -> None:
+    """Emit one ``bot_uttered`` payload to every open widget of the conversation."""
+    await app[keys.SIO].emit(BOT_UTTERED, message, room=conversation_id)
+
+
+def system_message(text: str) -> dict[str, Any]:
+    """Return a ``bot_uttered`` payload for a notice from the web app (not the bot)."""
+    return {"text": text, "metadata": {"sender": "system"}}
 
 
 class ChatHandlers:
@@ -69,8 +95,53 @@ class ChatHandlers:
         """Handle one user message and relay the replies to the conversation's room."""
         session_id = await self._session_id(sid)
         text = data.get("message") if isinstance(data, dict) else None
-        await self._send(session_id, await handle_user_message(self._app, session_id, text))
+        result = await run_turn(self._app, session_id, text)
+        await self._send(session_id, result.messages)
+        if DELETE_MY_DATA in result.events:
+            await self._delete_conversation(session_id)
 
     async def _send(self, session_id: str, messages: list[dict[str, Any]]) -> None:
         for message in messages:
             await self._sio.emit(BOT_UTTERED, message, room=session_id)
+
+    async def history_request(self, sid: str, data: Any = None) -> None:
+        """Send the socket's own conversation so far; an empty list when Rasa cannot say."""
+        session_id = await self._session_id(sid)
+        messages: list[dict[str, Any]] = []
+        try:
+            tracker = await self._app[keys.RASA].tracker(session_id)
+            stored = await self._app[keys.DATABASE].run(list_messages, conversation_id=session_id)
+        except RasaUnavailableError as exc:
+            logger.warning("history unavailable: %s", exc)
+        except Exception as exc:  # database down: the widget just starts empty
+            logger.warning("history unavailable: %s", type(exc).__name__)
+        else:
+            entries = transcript.merge(
+                transcript.tracker_entries(tracker), transcript.stored_entries(stored)
+            )
+            messages = [entry.to_json() for entry in entries]
+        await self._sio.emit(HISTORY, {"session_id": session_id, "messages": messages}, to=sid)
+
+    async def _delete_conversation(self, session_id: str) -> None:
+        """Delete the conversation everywhere, then move its sockets to a fresh conversation."""
+        settings = self._app[keys.SETTINGS]
+        try:
+            counts = await self._app[keys.DATABASE].run(
+                delete_person,
+                conversation_id=session_id,
+                keep_safeguarding=settings.keep_safeguarding_records,
+            )
+            events = await asyncio.get_running_loop().run_in_executor(
+                None, delete_tracker_events, settings.tracker_db_path, session_id
+            )
+        except Exception as exc:
+            logger.error("data deletion failed: %s", type(exc).__name__)
+            await self._send(session_id, [system_message(message_text("deletion_failed"))])
+            return
+        logger.info("person's data deleted: %d rows, %d tracker events",
+                    sum(counts.values()), events)  # fmt: skip
+        await self._send(session_id, [system_message(message_text("deletion_done"))])
+        fresh = issue_session_id(settings.session_secret)
+        for sid, _ in list(self._sio.manager.get_participants("/", session_id)):
+            await self._sio.leave_room(sid, session_id)
+            await self._join(sid, fresh)

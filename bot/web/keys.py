@@ -26,6 +26,8 @@ TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
 LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
 RISK: web.AppKey[RiskGate] = web.AppKey("risk")
 LIVE: web.AppKey[LiveHub] = web.AppKey("live")
+# Seconds between heartbeat comments on the supporters' event stream (tests shorten it).
+SSE_HEARTBEAT: web.AppKey[float] = web.AppKey("sse_heartbeat", float)
 
 # Per request, set by the authentication middleware.
 ACCOUNT: web.RequestKey[Account] = web.RequestKey("account")

@@ -15,9 +15,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Routes anyone may reach: the chat widget, health, static assets, and the login forms.
 PUBLIC_ROUTES = frozenset(
     {"chat", "health", "static", "supporter_login", "supporter_login_post", "api_login"}
+    | {"crisis_resources", "embed_demo", "embed_demo_config"}  # the widget's public routes
 )
 # socket.io is the widget's channel; it authenticates conversations with signed session ids.
 PUBLIC_PATH_PREFIXES = ("/socket.io/",)
+# Researchers see only the aggregate page (allow-list: new routes are closed to them by default).
+RESEARCHER_ROUTES = frozenset({"research", "supporter_logout"})
+# Routes whose name starts with this need the admin role.
+ADMIN_ROUTE_PREFIX = "admin_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -49,13 +54,20 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
+def add_security_headers(response: web.StreamResponse) -> None:
+    """Add the security headers; streaming handlers call this before ``prepare``."""
+    _add_headers(response)
+
+
 def _add_headers(response: web.StreamResponse) -> None:
     if response.prepared:
         return
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Not "no-referrer": with it, browsers send "Origin: null" on same-site form posts, which
+    # the Origin check must refuse. "same-origin" still sends nothing to other sites.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
 
 
@@ -97,9 +109,20 @@ async def authentication(request: web.Request, handler: Handler) -> web.StreamRe
             sent = (await request.post()).get("csrf_token")  # type: ignore[assignment]
         if sent != found.csrf_token or not same_origin(request):
             return _refuse(request, 403, "missing or wrong CSRF token")
+    if not role_allows(route.name, found.account.role):
+        return _refuse(request, 403, "your role does not allow this")
     request[keys.ACCOUNT] = found.account
     request[keys.CSRF_TOKEN] = found.csrf_token
     return await handler(request)
+
+
+def role_allows(route_name: str | None, role: str) -> bool:
+    """Return whether ``role`` may use the route called ``route_name``."""
+    if role == "researcher":
+        return route_name in RESEARCHER_ROUTES
+    if route_name is not None and route_name.startswith(ADMIN_ROUTE_PREFIX):
+        return role == "admin"
+    return True
 
 
 def same_origin(request: web.Request) -> bool:

@@ -11,6 +11,9 @@ SOMETHING_WENT_WRONG = (
 )
 MESSAGE_TOO_LONG = "That message is longer than I can take in one go. Could you send it in parts?"
 EMPTY_MESSAGE = "I didn't catch anything there. Type a message whenever you're ready."
+# Custom payloads carrying this key are instructions from Rasa's actions to the web app.
+ALLY_EVENT_KEY = "ally_event"
+DELETE_MY_DATA = "delete_my_data"
 
 
 def to_socketio(reply: dict[str, Any]) -> list[dict[str, Any]]:
@@ -33,9 +36,21 @@ def to_socketio(reply: dict[str, Any]) -> list[dict[str, Any]]:
         ]
     if reply.get("image"):
         messages.append({"attachment": {"type": "image", "payload": {"src": reply["image"]}}})
-    if isinstance(reply.get("custom"), dict):
-        messages.append(reply["custom"])
+    custom = reply.get("custom")
+    if isinstance(custom, dict) and ALLY_EVENT_KEY not in custom:
+        # An ally_event is an instruction to the web app, never something to show.
+        messages.append(custom)
     return messages
+
+
+def ally_events(replies: list[dict[str, Any]]) -> list[str]:
+    """Return the web-app instructions (``{"ally_event": ...}`` custom payloads) in ``replies``."""
+    found = []
+    for reply in replies:
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get(ALLY_EVENT_KEY), str):
+            found.append(custom[ALLY_EVENT_KEY])
+    return found
 
 
 def bot_text(text: str) -> dict[str, Any]:

@@ -1,20 +1,38 @@
-"""One user turn through the web app: risk first, then Rasa, never a silent failure."""
+"""One user turn through the web app: risk first, then Rasa or the supporter, never silence.
+
+While a supporter has taken the conversation over, the message goes to the supporter (stored,
+appended to Rasa's tracker, shown live) and Rasa is not asked; risk detection still runs, and a
+flagged message still gets the crisis text at once from the web app.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from bot.clock import utcnow
 from bot.errors import RasaUnavailableError
+from bot.risk import RiskAssessment
 from bot.risk.resources import crisis_text
+from bot.storage.sessions import record_turn
+from bot.supporter import transcript
+from bot.supporter.takeover import (
+    ConversationMessage,
+    Takeover,
+    active_takeover,
+    list_takeovers,
+    store_message,
+)
 from bot.web import keys
 from bot.web.replies import (
     EMPTY_MESSAGE,
     MESSAGE_TOO_LONG,
     SOMETHING_WENT_WRONG,
+    ally_events,
     bot_text,
     to_socketio,
 )
@@ -24,17 +42,30 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 4000
 
 
+@dataclass
+class TurnResult:
+    """The ``bot_uttered`` payloads for the person, and any instructions from Rasa's actions."""
+
+    messages: list[dict[str, Any]]
+    events: list[str] = field(default_factory=list)
+
+
 async def handle_user_message(
     app: web.Application, conversation_id: str, text: Any
 ) -> list[dict[str, Any]]:
-    """Return the ``bot_uttered`` payloads answering one message.
+    """Return the ``bot_uttered`` payloads answering one message (see :func:`run_turn`)."""
+    return (await run_turn(app, conversation_id, text)).messages
+
+
+async def run_turn(app: web.Application, conversation_id: str, text: Any) -> TurnResult:
+    """Run one turn and return what to send the person.
 
     Order matters for safety: the message is assessed and any escalation committed (database or
     spool) before Rasa sees it; a flagged message always gets the crisis text, from Rasa or, if
-    Rasa fails or omits it, from the web app itself.
+    Rasa fails, omits it or is paused by a takeover, from the web app itself.
     """
     if not isinstance(text, str) or not text.strip():
-        return [bot_text(EMPTY_MESSAGE)]
+        return TurnResult([bot_text(EMPTY_MESSAGE)])
     gate = app[keys.RISK]
     message_id = uuid.uuid4().hex
     assessment = await gate.assess(text)
@@ -50,24 +81,89 @@ async def handle_user_message(
         )  # fmt: skip
     if len(text) > MAX_MESSAGE_CHARS:
         too_long = [bot_text(MESSAGE_TOO_LONG)]
-        return [bot_text(crisis), *too_long] if assessment.risk else too_long
+        return TurnResult([bot_text(crisis), *too_long] if assessment.risk else too_long)
+    await _count_turn(app, conversation_id)
+    takeover = await _active_takeover(app, conversation_id)
+    if takeover is not None:
+        await relay_to_supporter(app, conversation_id, message_id, text, assessment)
+        return TurnResult([bot_text(crisis)] if assessment.risk else [])
     escalation_open = True if assessment.risk else await gate.escalation_open(conversation_id)
     metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
     if escalation_open is not None:
         metadata["escalation_open"] = escalation_open
-    messages = await _ask_rasa(app, conversation_id, text, metadata)
-    if assessment.risk and not any(m.get("text", "").strip() == crisis for m in messages):
+    result = await _ask_rasa(app, conversation_id, text, metadata)
+    if assessment.risk and not any(m.get("text", "").strip() == crisis for m in result.messages):
         logger.error("crisis text missing from Rasa's reply; sent by the web app (%s)", message_id)
-        messages = [
+        result.messages = [
             bot_text(crisis),
-            *(m for m in messages if m.get("text") != SOMETHING_WENT_WRONG),
+            *(m for m in result.messages if m.get("text") != SOMETHING_WENT_WRONG),
         ]
-    return messages
+    return result
+
+
+async def _count_turn(app: web.Application, conversation_id: str) -> None:
+    """Record the turn in the visit's session row (research data: never blocks the turn)."""
+    try:
+        await app[keys.DATABASE].run(record_turn, conversation_id=conversation_id)
+    except Exception as exc:
+        logger.error("session not recorded: %s", type(exc).__name__)
+
+
+async def _active_takeover(app: web.Application, conversation_id: str) -> Takeover | None:
+    try:
+        return await app[keys.DATABASE].run(active_takeover, conversation_id=conversation_id)
+    except Exception as exc:  # database down: the bot answering beats silence
+        logger.error("could not read takeover state: %s", type(exc).__name__)
+        return None
+
+
+async def relay_to_supporter(
+    app: web.Application,
+    conversation_id: str,
+    message_id: str,
+    text: str,
+    assessment: RiskAssessment,
+) -> None:
+    """Store a person's message during a takeover, append it to the tracker and show it live.
+
+    The database comes first; Rasa failing only costs the tracker copy, and is logged (without
+    the text).
+    """
+    crisis = crisis_text(app[keys.SETTINGS].locale) if assessment.risk else None
+    try:
+        message = await app[keys.DATABASE].run(
+            store_message, conversation_id=conversation_id, sender="person", text=text,
+            message_id=message_id,
+        )  # fmt: skip
+    except Exception as exc:
+        logger.error("takeover message not stored (message_id=%s): %s", message_id,
+                     type(exc).__name__)  # fmt: skip
+        message = ConversationMessage(message_id, conversation_id, "person", None, text, utcnow())
+    entry = transcript.stored_entries([message])[0]
+    phrases = [m.text for m in assessment.matches]
+    app[keys.LIVE].publish(transcript.live_message_event(conversation_id, entry, phrases))
+    events = [transcript.tracker_user_event(message)]
+    if crisis:
+        events.append(transcript.tracker_bot_event(crisis, sender="bot", at=message.created_at))
+    await append_to_tracker(app, conversation_id, events)
+
+
+async def append_to_tracker(
+    app: web.Application, conversation_id: str, events: list[dict[str, Any]]
+) -> bool:
+    """Append events to the conversation's Rasa tracker; log failures; return success."""
+    try:
+        await app[keys.RASA].append_events(conversation_id, events)
+    except RasaUnavailableError as exc:
+        kinds = ",".join(str(e.get("event")) for e in events)
+        logger.error("tracker events not appended (%s): %s", kinds, exc)
+        return False
+    return True
 
 
 async def _ask_rasa(
     app: web.Application, conversation_id: str, text: str, metadata: dict[str, Any]
-) -> list[dict[str, Any]]:
+) -> TurnResult:
     try:
         replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailableError as exc:
@@ -75,6 +171,34 @@ async def _ask_rasa(
         replies = []
     else:
         if not replies:
+            replies = await _retry_if_left_paused(app, conversation_id, text, metadata)
+        if not replies:
             logger.error("Rasa returned no reply (message_id=%s)", metadata["message_id"])
     messages = [m for reply in replies for m in to_socketio(reply)]
-    return messages or [bot_text(SOMETHING_WENT_WRONG)]
+    events = ally_events(replies)
+    if not messages and not events:
+        messages = [bot_text(SOMETHING_WENT_WRONG)]
+    return TurnResult(messages, events)
+
+
+async def _retry_if_left_paused(
+    app: web.Application, conversation_id: str, text: str, metadata: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Recover a tracker left paused by a hand-back whose resume did not reach Rasa.
+
+    A paused tracker logs the message and answers nothing. If this conversation was ever taken
+    over, resume it, take back the unanswered message (``rewind``) and send it once more.
+    """
+    try:
+        taken_over = await app[keys.DATABASE].run(list_takeovers, conversation_id=conversation_id)
+    except Exception:  # database down: nothing to recover from here
+        return []
+    if not taken_over or not await append_to_tracker(
+        app, conversation_id, [{"event": "resume"}, {"event": "rewind"}]
+    ):
+        return []
+    logger.warning("resumed a tracker left paused (message_id=%s)", metadata["message_id"])
+    try:
+        return await app[keys.RASA].send(conversation_id, text, metadata)
+    except RasaUnavailableError:
+        return []

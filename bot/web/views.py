@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.risk.resources import crisis_resources
-from bot.storage.escalations import list_escalations
+from bot.storage.audit import record_audit
 from bot.web import auth, keys
 from bot.web.middleware import json_error
 
@@ -52,7 +52,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         response = render(request, "login.html", error="Wrong username or password.")
         response.set_status(401)
         return response
-    response = web.HTTPSeeOther("/supporter")
+    home = "/research" if result.account.role == "researcher" else "/supporter"
+    response = web.HTTPSeeOther(home)
     _set_cookie(request, response, result.token)
     raise response
 
@@ -83,7 +84,17 @@ async def _login(request: web.Request, username: str, password: str) -> auth.Log
     throttle_key = f"{request.remote}:{username.casefold()}"
     if not request.app[keys.LOGIN_THROTTLE].allow(throttle_key):
         raise web.HTTPTooManyRequests(text="Too many login attempts. Wait a minute and try again.")
-    return await request.app[keys.DATABASE].run(auth.login, username=username, password=password)
+    database = request.app[keys.DATABASE]
+    result = await database.run(auth.login, username=username, password=password)
+    if result is not None:
+        await database.run(
+            record_audit,
+            actor=result.account.username,
+            action="login",
+            target_type="account",
+            target_id=result.account.id,
+        )
+    return result
 
 
 def _set_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
@@ -105,23 +116,6 @@ async def logout(request: web.Request) -> web.StreamResponse:
     response = web.HTTPSeeOther("/supporter/login")
     response.del_cookie(auth.COOKIE_NAME, path="/")
     raise response
-
-
-async def queue_page(request: web.Request) -> web.Response:
-    """The supporter queue: open and claimed escalations."""
-    rows = await request.app[keys.DATABASE].run(list_escalations)
-    active = [row for row in rows if row.status != "resolved"]
-    return render(request, "queue.html", escalations=active)
-
-
-async def api_escalations(request: web.Request) -> web.Response:
-    """``GET /api/escalations?status=open``."""
-    status = request.query.get("status")
-    try:
-        rows = await request.app[keys.DATABASE].run(list_escalations, status=status)
-    except ValueError as exc:
-        return json_error(400, str(exc))
-    return web.json_response([row.to_json() for row in rows])
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:

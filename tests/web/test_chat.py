@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import pytest
-import socketio
 from aiohttp.test_utils import TestServer
 
 from bot.config import Settings
@@ -16,42 +15,7 @@ from bot.web.app import create_app
 from bot.web.replies import EMPTY_MESSAGE, MESSAGE_TOO_LONG, SOMETHING_WENT_WRONG
 from bot.web.session_ids import is_issued
 from tests.conftest import make_settings
-from tests.web.conftest import FakeRasa
-
-
-class Widget:
-    """A minimal Rasa socket.io client that collects what the server sends."""
-
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.confirmed: asyncio.Queue[str] = asyncio.Queue()
-        self.uttered: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.sio.on("session_confirm", self.confirmed.put)
-        self.sio.on("bot_uttered", self.uttered.put)
-
-    async def session(self, requested: str | None = None) -> str:
-        await self.sio.emit("session_request", {"session_id": requested})
-        return await asyncio.wait_for(self.confirmed.get(), 5)
-
-    async def say(self, text: Any, session_id: str | None = None) -> dict[str, Any]:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": session_id})
-        return await asyncio.wait_for(self.uttered.get(), 5)
-
-
-@pytest.fixture
-async def server(web_settings: Settings, database: Database) -> AsyncIterator[TestServer]:
-    test_server = TestServer(create_app(web_settings, database=database), host="127.0.0.1")
-    await test_server.start_server()
-    yield test_server
-    await test_server.close()
-
-
-@pytest.fixture
-async def widget(server: TestServer) -> AsyncIterator[Widget]:
-    client = Widget()
-    await client.sio.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
-    yield client
-    await client.sio.disconnect()
+from tests.web.conftest import FakeRasa, Widget
 
 
 async def test_foreign_session_id_is_replaced(widget: Widget, web_settings: Settings) -> None:
@@ -146,3 +110,45 @@ async def test_odd_unicode_is_forwarded_intact(
     await widget.session()
     await widget.say(text)
     assert rasa.received[-1]["message"] == text
+
+
+async def test_history_replays_the_sockets_own_conversation(
+    server: TestServer, widget: Widget, fake_rasa: tuple[FakeRasa, int]
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.replies = [{"text": "How are you?", "buttons": [{"title": "7", "payload": "7"}]}]
+    session_id = await widget.session()
+    await widget.say("hi")
+    other = Widget()
+    await other.sio.connect(f"http://127.0.0.1:{server.port}", transports=["websocket"])
+    try:
+        await other.session()
+        await other.say("someone else's words")
+        await other.sio.emit("ally_history_request")
+        others = await asyncio.wait_for(other.history.get(), 5)
+    finally:
+        await other.sio.disconnect()
+    await widget.sio.emit("ally_history_request")
+    history = await asyncio.wait_for(widget.history.get(), 5)
+    assert history["session_id"] == session_id
+    person, bot = history["messages"]
+    assert person["sender"] == "person" and person["text"] == "hi"
+    assert bot["sender"] == "bot" and bot["text"] == "How are you?"
+    assert bot["buttons"] == [{"title": "7", "payload": "7"}]
+    assert datetime.fromisoformat(bot["timestamp"]).tzinfo is not None
+    assert [m["text"] for m in others["messages"] if m["sender"] == "person"] == [
+        "someone else's words"
+    ]
+
+
+async def test_history_is_empty_when_rasa_is_down(
+    widget: Widget, fake_rasa: tuple[FakeRasa, int]
+) -> None:
+    session_id = await widget.session()
+    await widget.say("hi")
+    fake_rasa[0].api_status = 500
+    await widget.sio.emit("ally_history_request")
+    assert await asyncio.wait_for(widget.history.get(), 5) == {
+        "session_id": session_id,
+        "messages": [],
+    }
