@@ -77,11 +77,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.set_defaults(handler=_supporter_add)
 
+    from bot.bench.cli import register as register_bench
     from bot.research.cli import register as register_research
     from bot.testing.cli import register as register_testing
 
     register_research(sub)
     register_testing(sub)
+    register_bench(sub)
     return parser
 
 
