@@ -13,6 +13,7 @@ import yaml
 
 from bot.dialogue.messages import load_messages
 from bot.errors import AllyError
+from bot.risk.crisis_domain import render_crisis_domain
 from bot.testing.matching import response_for
 
 KINDS = ("intents", "responses", "messages", "actions", "forms", "form slots", "risk categories")
@@ -65,6 +66,10 @@ def load_universe(project_dir: Path) -> Universe:
         domain["responses"].update(part.get("responses") or {})
         domain["actions"] += list(part.get("actions") or [])
         domain["forms"].update(part.get("forms") or {})
+    # The crisis responses are generated per locale (`ally crisis-domain`) and may not exist yet;
+    # their names do not depend on the locale.
+    crisis = yaml.safe_load(render_crisis_domain("US"))["responses"]
+    domain["responses"].update({name: [] for name in crisis if name not in domain["responses"]})
     form_slots = [
         f"{form}.{slot}"
         for form, spec in domain["forms"].items()
