@@ -2,7 +2,8 @@
 
 The matcher works on a cleaned-up copy of the message (NFKC, casefolded,
 accents stripped, curly apostrophes straightened, invisible characters removed,
-"diiiie" squeezed to "die"), but supporters must see offsets into what the
+"diiiie" squeezed to "die", leetspeak such as "k1ll mys3lf" read as letters),
+but supporters must see offsets into what the
 person actually typed, so each normalised character keeps its original span.
 """
 
@@ -16,6 +17,43 @@ _APOSTROPHES = frozenset("\u2018\u2019\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07
 # ASCII text without control characters, backticks or letter runs can take the
 # fast path: str.lower() is then one-to-one, so offsets need no table.
 _SLOW_ASCII = re.compile(r"[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f`]|  |([a-z])\1\1", re.IGNORECASE)
+# Leetspeak: digits and symbols used as letters inside a word ("k1ll", "mys3lf",
+# "su1c1de", "d!e"). One character maps to one, so offsets stay valid.
+_LEET = str.maketrans("0134579@$!", "oieastgasi")
+_LEET_CHARS = re.compile(r"[0134579@$!]")
+# A word that starts with a letter: "2nite", "10pm" and "4ever" are left alone.
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$!])[a-z][a-z0-9@$!]*")
+# A leet character followed by a letter ("w4nt") or a final "11" ("ki11").
+_LEET_INSIDE = re.compile(r"[0134579@$!][a-z]|[a-z]11$")
+# Obfuscated "suicide" (su1c1de) stays as typed: rule si_slang_kms lists those
+# spellings at a higher severity than the topic word "suicide".
+_KEEP_OBFUSCATED = re.compile(r"^su[ie]*[cs]+[iy]*de?s?$")
+
+
+def _unleet_word(match: re.Match[str]) -> str:
+    word = match.group()
+    core = word.rstrip("!")  # "help!" keeps its exclamation mark
+    if not _LEET_INSIDE.search(core):
+        return word
+    letters = core.replace("11", "ll").translate(_LEET)
+    if _KEEP_OBFUSCATED.match(letters):
+        return word
+    return letters + word[len(core) :]
+
+
+def unleet(text: str) -> str:
+    """Read leetspeak inside words as letters, one character for one.
+
+    Args:
+        text: Lower-case text.
+
+    Returns:
+        The text with "k1ll" as "kill", "d!e" as "die", "ki11" as "kill";
+        numbers, times ("10pm") and "2nite" unchanged.
+    """
+    if not _LEET_CHARS.search(text):
+        return text
+    return _LEET_WORD.sub(_unleet_word, text)
 
 
 @dataclass(frozen=True)
@@ -71,7 +109,7 @@ def normalise(text: str) -> Normalised:
         The normalised text and its offset map.
     """
     if text.isascii() and not _SLOW_ASCII.search(text):
-        return Normalised(text.lower())
+        return Normalised(unleet(text.lower()))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -106,4 +144,4 @@ def _squeeze(chars: list[str], starts: list[int], ends: list[int]) -> Normalised
         if keep < j:
             out_ends[-1] = ends[j - 1]
         i = j
-    return Normalised("".join(out_chars), tuple(out_starts), tuple(out_ends))
+    return Normalised(unleet("".join(out_chars)), tuple(out_starts), tuple(out_ends))

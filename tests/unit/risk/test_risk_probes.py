@@ -1,0 +1,90 @@
+"""Regression floors on the two generalisation probes (see docs/risk.md).
+
+``risk_probe_2.jsonl`` was written on 2026-11-25 before the third rule round,
+measured first (recall 0.731, false alarms 8/341), then used for tuning (recall
+0.992, 1/341). ``risk_probe_3.jsonl`` was written after that round and
+measured once, untouched (recall 0.768, false alarms 5/170): it is the honest
+estimate for new messages, so it must not be tuned on. The floors sit a little
+below (ceilings a little above) the measured figures, so a change that makes
+the detector worse on either probe fails here.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.risk.evaluation import EvaluationReport, evaluate, format_report
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+CATEGORIES = (
+    "suicidal_ideation",
+    "suicide_plan_or_means",
+    "self_harm",
+    "harm_to_others",
+    "abuse_or_unsafe",
+    "medical_emergency",
+)
+# file -> (id prefix, min risk per category, min everyday, recall floor, false-alarm ceiling,
+#          per-category recall floors)
+PROBES = {
+    "risk_probe_2.jsonl": (
+        "p2-", 40, 300, 0.97, 0.015,
+        {"suicidal_ideation": 0.93, "suicide_plan_or_means": 0.95, "self_harm": 0.95,
+         "harm_to_others": 0.95, "abuse_or_unsafe": 0.95, "medical_emergency": 0.95},
+    ),
+    "risk_probe_3.jsonl": (
+        "p3-", 20, 150, 0.74, 0.045,
+        {"suicidal_ideation": 0.66, "suicide_plan_or_means": 0.42, "self_harm": 0.75,
+         "harm_to_others": 0.75, "abuse_or_unsafe": 0.75, "medical_emergency": 0.85},
+    ),
+}  # fmt: skip
+
+
+def _rows(name: str) -> list[dict]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]
+
+
+@pytest.fixture(scope="module", params=sorted(PROBES))
+def probe(request: pytest.FixtureRequest) -> tuple[str, EvaluationReport]:
+    return request.param, evaluate(DATA / request.param)
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_probe_shape_and_independence(name: str) -> None:
+    prefix, per_category, everyday = PROBES[name][:3]
+    rows = _rows(name)
+    ids = [r["id"] for r in rows]
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith(prefix) for i in ids)
+    assert all(set(r) == {"id", "text", "risk", "category"} for r in rows)
+    counts = Counter(r["category"] for r in rows if r["risk"])
+    assert set(counts) == set(CATEGORIES)
+    assert min(counts.values()) >= per_category, counts
+    assert sum(not r["risk"] for r in rows) >= everyday
+    assert all(r["category"] is None for r in rows if not r["risk"])
+    # No message is shared with the development set, the held-out set or the other probe.
+    others = ["risk_labelled.jsonl", "risk_heldout.jsonl", *(p for p in PROBES if p != name)]
+    seen = {r["text"].lower() for other in others for r in _rows(other)}
+    assert not {r["text"].lower() for r in rows} & seen
+
+
+def test_probe_recall_floor(probe: tuple[str, EvaluationReport]) -> None:
+    name, report = probe
+    assert report.overall.recall >= PROBES[name][3], format_report(report)
+
+
+def test_probe_false_alarm_ceiling(probe: tuple[str, EvaluationReport]) -> None:
+    name, report = probe
+    assert report.overall.false_alarm_rate <= PROBES[name][4], format_report(report)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_probe_per_category_recall_floor(
+    probe: tuple[str, EvaluationReport], category: str
+) -> None:
+    name, report = probe
+    floor = PROBES[name][5][category]
+    assert report.per_category[category].recall >= floor, format_report(report)
