@@ -28,10 +28,10 @@ lint: install ## ruff: lint and formatting
 	$(WEB)/ruff format --check .
 
 unit: install ## Fast unit and app tests, and the PostgreSQL tests, in the web environment
-	$(WEB)/python -m pytest -m "not slow" tests/unit tests/web tests/postgres
+	$(WEB)/python -m pytest -m "not slow" tests/unit tests/web tests/postgres tests/fuzz
 
 unit-rasa: install ## The shared library and the custom actions in the Rasa environment
-	$(RASA)/python -m pytest -m "not slow" -p no:cacheprovider tests/unit tests/actions
+	$(RASA)/python -m pytest -m "not slow" -p no:cacheprovider tests/unit tests/actions tests/fuzz
 
 crisis-domain: install ## Generate the crisis responses for ALLY_LOCALE into domain/
 	$(WEB)/ally crisis-domain
@@ -51,6 +51,7 @@ test-model: install ## Slow checks on the trained model and its data (Rasa envir
 integration: install ## Start the real stack on free ports and talk to it, also from Chromium
 	$(WEB)/python -m pytest -m slow tests/integration
 	$(WEB)/python -m pytest -m slow tests/browser
+	$(WEB)/python -m pytest -m slow tests/fuzz
 
 test-cases: install ## Start the real stack and run the dialogue test cases in tests/e2e/
 	$(WEB)/python -m pytest -m slow tests/e2e

@@ -58,6 +58,8 @@ class Settings:
     survey_every_days: int
     # Host sites allowed to embed the widget from another origin (exact origins, never "*").
     widget_origins: tuple[str, ...]
+    # Bearer token for /metrics from other hosts ("" = loopback only).
+    metrics_token: str = ""
 
     @property
     def tracker_db_path(self) -> Path:
@@ -121,6 +123,7 @@ class Settings:
             survey_after_checkins=_count(env_map, "ALLY_SURVEY_AFTER_CHECKINS", 3),
             survey_every_days=_count(env_map, "ALLY_SURVEY_EVERY_DAYS", 14),
             widget_origins=_origins(env_map.get("ALLY_WIDGET_ORIGINS", "")),
+            metrics_token=_metrics_token(env_map.get("ALLY_METRICS_TOKEN", "")),
         )
         ports = [settings.web_port, settings.rasa_port, settings.actions_port]
         if len(set(ports)) != len(ports):
@@ -214,6 +217,16 @@ def _origins(raw: str) -> tuple[str, ...]:
                 f"must be comma-separated origins like https://example.org, got {origin!r}",
             )
     return origins
+
+
+def _metrics_token(raw: str) -> str:
+    token = raw.strip()
+    if token and (len(token) < _MIN_SECRET_LENGTH or token.startswith(_PLACEHOLDER_PREFIX)):
+        raise ConfigError(
+            "ALLY_METRICS_TOKEN",
+            f"must be a real secret of at least {_MIN_SECRET_LENGTH} characters, or empty",
+        )
+    return token
 
 
 def _webhook_url(raw: str) -> str:

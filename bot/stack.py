@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
+from bot.observability.rasa_logs import LOGGING_CONFIG as RASA_LOGGING_CONFIG
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,10 @@ def services(settings: Settings) -> list[ServiceSpec]:
     return [
         ServiceSpec(
             name="actions",
+            # rasa-sdk's server (as `rasa run actions --actions actions`) plus /metrics.
             argv=[
-                rasa,
-                "run",
-                "actions",
-                "--actions",
+                str(Path(rasa).with_name("python")),
+                "-m",
                 "actions",
                 "--port",
                 str(settings.actions_port),
@@ -88,8 +88,13 @@ def services(settings: Settings) -> list[ServiceSpec]:
         ),
         ServiceSpec(
             name="rasa",
+            # `rasa run` through bot.nlu.rasa_server: the same CLI, with action results validated
+            # by a precompiled schema and the model warmed up before /status answers (see that
+            # module and docs/benchmarks.md).
             argv=[
-                rasa,
+                str(rasa_executable(settings).with_name("python")),
+                "-m",
+                "bot.nlu.rasa_server",
                 "run",
                 "--enable-api",
                 "--auth-token",
@@ -104,9 +109,16 @@ def services(settings: Settings) -> list[ServiceSpec]:
                 "endpoints.yml",
                 "--credentials",
                 "credentials.yml",
+                "--logging-config-file",
+                str(RASA_LOGGING_CONFIG),
             ],
             health_url=f"{settings.rasa_url}/status?token={settings.rasa_token}",
-            env=rasa_env,
+            # Rasa logs every message at DEBUG, and Sanic's access log shows ?token=: keep both off.
+            env={
+                **rasa_env,
+                "LOG_LEVEL": "INFO" if settings.log_level == "DEBUG" else settings.log_level,
+                "LOG_LEVEL_LIBRARIES": "ERROR",
+            },
             startup_timeout=300.0,
         ),
         ServiceSpec(

@@ -27,7 +27,7 @@ class Spool:
 
     def append(self, record: dict[str, Any]) -> None:
         """Durably add one record: written and fsynced before this returns."""
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        line = json.dumps(record) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -84,7 +84,7 @@ class Spool:
         tmp = self.path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             for record in remaining:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(record) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)

@@ -17,6 +17,7 @@ from bot.web import events, keys, supporter_api, supporter_views, views
 from bot.web.auth import LoginThrottle
 from bot.web.chat import create_socketio
 from bot.web.conversation_views import add_conversation_routes
+from bot.web.metrics_views import add_metrics
 from bot.web.middleware import authentication, errors, security_headers
 from bot.web.rasa_client import RasaClient
 from bot.web.risk_gate import RiskGate, risk_gate_ctx
@@ -46,6 +47,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app.cleanup_ctx.append(events.webhook_ctx)
     app[keys.SIO] = create_socketio(app, cors_origins=list(settings.widget_origins))
     _add_routes(app)
+    add_metrics(app)
     return app
 
 

@@ -16,6 +16,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PUBLIC_ROUTES = frozenset(
     {"chat", "health", "static", "supporter_login", "supporter_login_post", "api_login"}
     | {"crisis_resources", "embed_demo", "embed_demo_config"}  # the widget's public routes
+    # Prometheus has no session: /metrics checks loopback or its bearer token itself
+    # (bot/web/metrics_views.py) and refuses anyone else.
+    | {"metrics"}
 )
 # socket.io is the widget's channel; it authenticates conversations with signed session ids.
 PUBLIC_PATH_PREFIXES = ("/socket.io/",)
@@ -106,7 +109,10 @@ async def authentication(request: web.Request, handler: Handler) -> web.StreamRe
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("X-CSRF-Token")
         if sent is None and request.content_type == "application/x-www-form-urlencoded":
-            sent = (await request.post()).get("csrf_token")  # type: ignore[assignment]
+            try:
+                sent = (await request.post()).get("csrf_token")  # type: ignore[assignment]
+            except ValueError:  # undecodable form body (UnicodeDecodeError is a ValueError)
+                return _refuse(request, 400, "form body must be valid UTF-8")
         if sent != found.csrf_token or not same_origin(request):
             return _refuse(request, 403, "missing or wrong CSRF token")
     if not role_allows(route.name, found.account.role):

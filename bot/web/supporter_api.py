@@ -28,6 +28,7 @@ from bot.supporter.errors import (
 )
 from bot.web import auth, keys
 from bot.web.events import publish_escalation
+from bot.web.metrics_views import observe_claim
 from bot.web.middleware import json_error
 from bot.web.views import read_json
 
@@ -135,6 +136,7 @@ async def _change(request: web.Request, fn: Callable[..., Any], **kwargs: Any) -
         fn, escalation_id=path_id(request), actor=actor(request), **kwargs
     )
     publish_escalation(request.app, escalation)
+    observe_claim(request.app, escalation)
     return web.json_response(queue.item_json(escalation, utcnow(), _target(request)))
 
 
@@ -181,7 +183,10 @@ async def add_note(request: web.Request) -> web.Response:
 @domain_errors
 async def search_history(request: web.Request) -> web.Response:
     """``GET /api/history``: resolved escalations, filtered and paginated."""
-    query, page = history.parse_filters(request.query)
+    try:
+        query, page = history.parse_filters(request.query)
+    except OverflowError:  # to=9999-12-31: the day after is past the calendar's end
+        raise InvalidInputError("from and to must be dates before 9999-12-31") from None
     result = await request.app[keys.DATABASE].run(history.search, query=query, page=page)
     now = utcnow()
     return web.json_response(

@@ -8,6 +8,7 @@ flagged message still gets the crisis text at once from the web app.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from bot.supporter.takeover import (
     store_message,
 )
 from bot.web import keys
+from bot.web.metrics_views import observed_turn
 from bot.web.replies import (
     EMPTY_MESSAGE,
     MESSAGE_TOO_LONG,
@@ -40,6 +42,14 @@ from bot.web.replies import (
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
+# Lone surrogates (JSON escapes with no partner) cannot be encoded as UTF-8: neither the
+# database, the spool nor Rasa could keep a message holding one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Drop lone surrogates, as the risk normaliser does, so the message can be stored."""
+    return _LONE_SURROGATE.sub("", text)
 
 
 @dataclass
@@ -48,6 +58,8 @@ class TurnResult:
 
     messages: list[dict[str, Any]]
     events: list[str] = field(default_factory=list)
+    # For the metrics: ok, rasa_error, empty_reply, too_long, empty or takeover.
+    outcome: str = "ok"
 
 
 async def handle_user_message(
@@ -57,6 +69,7 @@ async def handle_user_message(
     return (await run_turn(app, conversation_id, text)).messages
 
 
+@observed_turn
 async def run_turn(app: web.Application, conversation_id: str, text: Any) -> TurnResult:
     """Run one turn and return what to send the person.
 
@@ -64,16 +77,19 @@ async def run_turn(app: web.Application, conversation_id: str, text: Any) -> Tur
     spool) before Rasa sees it; a flagged message always gets the crisis text, from Rasa or, if
     Rasa fails, omits it or is paused by a takeover, from the web app itself.
     """
+    if isinstance(text, str):
+        text = storable(text)
     if not isinstance(text, str) or not text.strip():
-        return TurnResult([bot_text(EMPTY_MESSAGE)])
+        return TurnResult([bot_text(EMPTY_MESSAGE)], outcome="empty")
     gate = app[keys.RISK]
     message_id = uuid.uuid4().hex
     assessment = await gate.assess(text)
     crisis = crisis_text(app[keys.SETTINGS].locale)
     if assessment.risk:
         where = await gate.escalate(
-            conversation_id=conversation_id, message_id=message_id, text=text,
-            assessment=assessment,
+            # PostgreSQL refuses NUL in text; a space keeps the match offsets valid.
+            conversation_id=conversation_id, message_id=message_id,
+            text=text.replace("\x00", " "), assessment=assessment,
         )  # fmt: skip
         logger.info(
             "risk flagged (message_id=%s, severity=%s, stored=%s)",
@@ -81,12 +97,14 @@ async def run_turn(app: web.Application, conversation_id: str, text: Any) -> Tur
         )  # fmt: skip
     if len(text) > MAX_MESSAGE_CHARS:
         too_long = [bot_text(MESSAGE_TOO_LONG)]
-        return TurnResult([bot_text(crisis), *too_long] if assessment.risk else too_long)
+        return TurnResult(
+            [bot_text(crisis), *too_long] if assessment.risk else too_long, outcome="too_long"
+        )
     await _count_turn(app, conversation_id)
     takeover = await _active_takeover(app, conversation_id)
     if takeover is not None:
         await relay_to_supporter(app, conversation_id, message_id, text, assessment)
-        return TurnResult([bot_text(crisis)] if assessment.risk else [])
+        return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
     escalation_open = True if assessment.risk else await gate.escalation_open(conversation_id)
     metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
     if escalation_open is not None:
@@ -168,17 +186,19 @@ async def _ask_rasa(
         replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailableError as exc:
         logger.error("turn failed: %s (message_id=%s)", exc, metadata["message_id"])
-        replies = []
+        replies, outcome = [], "rasa_error"
     else:
+        outcome = "ok"
         if not replies:
             replies = await _retry_if_left_paused(app, conversation_id, text, metadata)
         if not replies:
             logger.error("Rasa returned no reply (message_id=%s)", metadata["message_id"])
+            outcome = "empty_reply"
     messages = [m for reply in replies for m in to_socketio(reply)]
     events = ally_events(replies)
     if not messages and not events:
         messages = [bot_text(SOMETHING_WENT_WRONG)]
-    return TurnResult(messages, events)
+    return TurnResult(messages, events, outcome)
 
 
 async def _retry_if_left_paused(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
@@ -13,6 +14,8 @@ from bot.web import auth, keys
 from bot.web.middleware import json_error
 
 MAX_JSON_BYTES = 16 * 1024
+# NUL and lone surrogates: valid in a JSON string, but no database column can hold them.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def render(request: web.Request, template: str, **context: Any) -> web.Response:
@@ -45,7 +48,10 @@ async def login_form(request: web.Request) -> web.Response:
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     """Check a form login; the error never says whether the username exists."""
-    form = await request.post()
+    try:
+        form = await request.post()
+    except ValueError:  # an undecodable form body (UnicodeDecodeError is a ValueError)
+        raise web.HTTPBadRequest(text="The form could not be read.") from None
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     result = await _login(request, username, password)
     if result is None:
@@ -128,13 +134,35 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "body must be valid UTF-8 JSON"}),
-            content_type="application/json",
-        ) from None
+        raise _bad_request("body must be valid UTF-8 JSON") from None
+    except RecursionError:  # "[[[[...": 16 KiB is enough to nest past the parser's limit
+        raise _bad_request("body is nested too deeply") from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "body must be a JSON object"}),
-            content_type="application/json",
-        )
+        raise _bad_request("body must be a JSON object")
+    if _has_unstorable_text(body):
+        raise _bad_request("text must not contain NUL characters or unpaired surrogates")
     return body
+
+
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+
+
+def _has_unstorable_text(value: Any) -> bool:
+    """Return True if any key or string holds NUL or a lone surrogate (escaped in the JSON).
+
+    Neither can be stored: SQLite's driver cannot encode a lone surrogate and PostgreSQL
+    refuses NUL, so they are refused here rather than failing halfway through a write.
+    """
+    pending = [value]
+    while pending:  # iterative: the parser already bounded the depth, keep the stack flat
+        item = pending.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False

@@ -84,6 +84,15 @@ def test_widget_origins_are_exact_origins(tmp_path: Path) -> None:
             Settings.from_env({**env, "ALLY_WIDGET_ORIGINS": bad})
 
 
+def test_metrics_token_is_optional_and_must_be_a_real_secret(tmp_path: Path) -> None:
+    env = {"ALLY_PROJECT_DIR": str(tmp_path)}
+    assert Settings.from_env(env).metrics_token == ""
+    assert Settings.from_env({**env, "ALLY_METRICS_TOKEN": STRONG}).metrics_token == STRONG
+    for bad in ("short", "change-me-metrics-token-for-production"):
+        with pytest.raises(ConfigError, match="ALLY_METRICS_TOKEN"):
+            Settings.from_env({**env, "ALLY_METRICS_TOKEN": bad})
+
+
 @pytest.mark.parametrize(
     ("env", "setting"),
     [

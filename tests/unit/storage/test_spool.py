@@ -39,3 +39,12 @@ def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
     stored: list[dict[str, Any]] = []
     assert spool.replay(stored.append) == 1
     assert stored == [{"message_id": "a"}]
+
+
+def test_a_record_with_a_lone_surrogate_is_kept(tmp_path: Path) -> None:
+    # ASCII-escaped JSON: text no UTF-8 encoder accepts still reaches the disk and comes back.
+    spool = Spool(tmp_path / "spool.jsonl")
+    spool.append({"message_id": "s", "text": "help \ud800 me"})
+    stored: list[dict[str, Any]] = []
+    assert spool.replay(stored.append) == 1
+    assert stored[0]["text"] == "help \ud800 me"

@@ -1,0 +1,109 @@
+"""Run Rasa's command line with two fixes for its cost under load.
+
+1. Validate action results cheaply. Rasa 3.6 checks every action server response with
+``jsonschema.validate(result, schema)``, which first checks the (constant) schema against JSON
+Schema's meta-schema, on every custom action: about 52 ms of CPU of the 55 ms each call costs
+on this project's machine, and a check-in turn runs several custom actions (form validation,
+the question, the logging). Here the schema is checked once at start-up and a compiled
+validator checks each response: the same validation and the same error, about 1 ms.
+
+2. Warm the model up before the server answers. The first parse and the first policy
+prediction trace TensorFlow functions and fill caches; without a warm-up the first people pay
+for it. The agent is loaded in a Sanic ``before_server_start`` listener, so ``/status`` (the
+supervisor's health check) only answers after the warm-up: nobody meets a cold model. The
+warm-up parses a few texts and predicts on in-memory trackers: no tracker store writes, no
+custom actions, nothing in Ally's database.
+
+Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
+``python -m bot.nlu.rasa_server run ...`` takes exactly the arguments of ``rasa``.
+Measured in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+from jsonschema import ValidationError
+from jsonschema.validators import validator_for
+from rasa.core import run as rasa_run
+from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+# Short, benign texts of different lengths: they exercise every featuriser and classifier.
+WARM_UP_TEXTS = ("hi", "8", "i feel a bit tired and low today", "can we set a goal", "no thanks")
+
+
+def install_fast_action_validation() -> None:
+    """Replace ``RemoteAction._validate_action_result`` with a precompiled equivalent."""
+    original = RemoteAction._validate_action_result
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)  # once, instead of on every call
+    validator = validator_class(schema)
+
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        try:
+            validator.validate(result)
+        except ValidationError:
+            # Let Rasa's own code build its message (and raise) for the rare invalid response.
+            return bool(original(self, result))
+        return True
+
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+
+
+async def warm_up(agent: Agent) -> float:
+    """Parse and predict on in-memory conversations until every model has run; return seconds."""
+    started = time.monotonic()
+    if agent.processor is None:
+        return 0.0
+    events: list[Any] = [ActionExecuted("action_session_start"), SessionStarted()]
+    for text in WARM_UP_TEXTS:
+        parsed = await agent.parse_message(text)
+        events += [
+            ActionExecuted("action_listen"),
+            UserUttered(text, parsed.get("intent"), parsed.get("entities"), parse_data=parsed),
+        ]
+        tracker = DialogueStateTracker.from_events(
+            "ally-warm-up", events, slots=agent.domain.slots if agent.domain else None
+        )
+        agent.processor.predict_next_with_tracker(tracker)
+    return time.monotonic() - started
+
+
+def install_warm_up() -> None:
+    """Make Rasa's start-up listener warm the model up after loading it."""
+    load_agent = rasa_run.load_agent_on_start
+
+    async def load_and_warm_up(*args: Any, **kwargs: Any) -> Agent:
+        agent = await load_agent(*args, **kwargs)
+        try:
+            seconds = await warm_up(agent)
+        except Exception:  # a failed warm-up only costs speed: serve anyway
+            logger.exception("model warm-up failed; serving without it")
+        else:
+            logger.info("model warmed up in %.1f s", seconds)
+        return agent
+
+    rasa_run.load_agent_on_start = load_and_warm_up  # type: ignore[assignment]
+
+
+def main() -> None:
+    """Run ``rasa`` with the arguments given to this module."""
+    install_fast_action_validation()
+    install_warm_up()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
