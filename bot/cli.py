@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("up", help="train if needed, migrate, and run the whole stack")
     up.add_argument("--no-train", action="store_true", help="serve the existing model as is")
+    up.add_argument(
+        "--scale",
+        metavar="N",
+        help="scale-out mode: N Rasa replicas and action servers on local PostgreSQL and Redis "
+        "(docs/scale-out.md); 1 or no flag: the single-process stack on SQLite",
+    )
     up.set_defaults(handler=_up)
 
     train = sub.add_parser("train", help="train the Rasa model if its inputs changed")
@@ -93,6 +99,11 @@ def _up(args: argparse.Namespace) -> int:
     from bot.training import is_current, latest_model, train
 
     settings = Settings.from_env()
+    replicas = _replicas(args.scale)
+    if replicas > 1:
+        from bot.scaleout.cli import up_scaled
+
+        return up_scaled(settings, replicas, no_train=args.no_train)
     _check_ports(settings)
     log_dir = settings.var_dir / "log"
     if args.no_train:
@@ -119,6 +130,20 @@ def _up(args: argparse.Namespace) -> int:
         )
 
     return asyncio.run(run_stack(supervisor, on_ready=ready))
+
+
+def _replicas(raw: str | None) -> int:
+    if raw is None:
+        return 1
+    try:
+        replicas = int(raw)
+    except ValueError:
+        raise ConfigError(
+            "--scale", f"must be a whole number of Rasa replicas, got {raw!r}"
+        ) from None
+    if replicas < 1:
+        raise ConfigError("--scale", f"must be at least 1, got {replicas}")
+    return replicas
 
 
 def _check_ports(settings: Settings) -> None:

@@ -60,11 +60,24 @@ class Settings:
     widget_origins: tuple[str, ...]
     # Bearer token for /metrics from other hosts ("" = loopback only).
     metrics_token: str = ""
+    # Scale-out: the Rasa replicas the web app routes conversations to (empty = rasa_url only).
+    rasa_urls: tuple[str, ...] = ()
+    # Scale-out (`ally up --scale N`): loopback ports of its PostgreSQL and Redis servers.
+    scale_postgres_port: int = 5433
+    scale_redis_port: int = 6380
+    # Rasa's tracker store as a database URL when it is not the SQLite file (scale-out: its
+    # PostgreSQL database "rasa"); "" = tracker_db_path. Read for deletion and transcripts.
+    tracker_database_url: str = ""
 
     @property
     def tracker_db_path(self) -> Path:
         """Rasa's SQL tracker store (SQLite) file, written by Rasa, deleted from on request."""
         return self.var_dir / "rasa-tracker.db"
+
+    @property
+    def tracker_store(self) -> Path | str:
+        """Where Rasa's events are: ``tracker_database_url``, else the SQLite file's path."""
+        return self.tracker_database_url or self.tracker_db_path
 
     @property
     def rasa_url(self) -> str:
@@ -124,6 +137,12 @@ class Settings:
             survey_every_days=_count(env_map, "ALLY_SURVEY_EVERY_DAYS", 14),
             widget_origins=_origins(env_map.get("ALLY_WIDGET_ORIGINS", "")),
             metrics_token=_metrics_token(env_map.get("ALLY_METRICS_TOKEN", "")),
+            rasa_urls=_rasa_urls(env_map.get("ALLY_RASA_URLS", "")),
+            scale_postgres_port=_port(env_map, "ALLY_SCALE_POSTGRES_PORT", 5433),
+            scale_redis_port=_port(env_map, "ALLY_SCALE_REDIS_PORT", 6380),
+            tracker_database_url=_tracker_database_url(
+                env_map.get("ALLY_TRACKER_DATABASE_URL", "")
+            ),
         )
         ports = [settings.web_port, settings.rasa_port, settings.actions_port]
         if len(set(ports)) != len(ports):
@@ -146,6 +165,19 @@ def _database_url(raw: str | None, var_dir: Path) -> str:
         raise ConfigError(
             "ALLY_DATABASE_URL",
             f"unsupported database URL scheme {scheme!r}; use sqlite:///PATH or postgresql://...",
+        )
+    return raw
+
+
+def _tracker_database_url(raw: str) -> str:
+    raw = raw.strip()
+    if not raw:
+        return ""
+    scheme = raw.split(":", 1)[0].split("+", 1)[0].lower()
+    if "://" not in raw or scheme not in _SUPPORTED_DB_SCHEMES:
+        raise ConfigError(
+            "ALLY_TRACKER_DATABASE_URL",
+            f"unsupported database URL scheme {scheme!r}; use postgresql://... or sqlite:///PATH",
         )
     return raw
 
@@ -217,6 +249,20 @@ def _origins(raw: str) -> tuple[str, ...]:
                 f"must be comma-separated origins like https://example.org, got {origin!r}",
             )
     return origins
+
+
+def _rasa_urls(raw: str) -> tuple[str, ...]:
+    urls = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for url in urls:
+        scheme, _, rest = url.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest:
+            raise ConfigError(
+                "ALLY_RASA_URLS",
+                f"must be comma-separated base URLs like http://127.0.0.1:5005, got {url!r}",
+            )
+    if len(set(urls)) != len(urls):
+        raise ConfigError("ALLY_RASA_URLS", "lists the same URL twice")
+    return urls
 
 
 def _metrics_token(raw: str) -> str:

@@ -63,6 +63,8 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         ALLY_TRACKER_DIALECT="sqlite",
         ALLY_TRACKER_DB=str(settings.var_dir / "rasa-tracker.db"),
     )
+    # endpoints.yml's tracker store class; `SQL` (Rasa's own) only to compare in benchmarks.
+    env.setdefault("ALLY_TRACKER_STORE", "bot.nlu.tracker_store.CachedSQLTrackerStore")
     return env
 
 

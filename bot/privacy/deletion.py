@@ -3,8 +3,8 @@
 A person is known only by their conversation id. :func:`delete_person` removes every row that
 belongs to it from every table in :data:`bot.storage.tables.metadata`, in the caller's
 transaction; :func:`delete_tracker_events` removes the same conversation from Rasa's tracker
-store. Every table must be classified below: deletion refuses to run while one is not, so a new
-table cannot be forgotten silently.
+store (the SQLite file, or PostgreSQL in scale-out mode). Every table must be classified
+below: deletion refuses to run while one is not, so a new table cannot be forgotten silently.
 """
 
 from __future__ import annotations
@@ -162,15 +162,51 @@ def _deidentify(connection: Connection, escalation_ids: list[int]) -> int:
     return len(escalation_ids)
 
 
-def delete_tracker_events(tracker_db_path: Path, conversation_id: str) -> int:
-    """Delete one conversation from Rasa's SQL tracker store (an SQLite file).
+def delete_tracker_events(tracker_store: Path | str, conversation_id: str) -> int:
+    """Delete one conversation from Rasa's SQL tracker store.
 
     Rasa 3.6's ``SQLTrackerStore`` keeps every event in one table, ``events``, keyed by
     ``sender_id`` (the conversation id).
 
+    Args:
+        tracker_store: the SQLite file (a path: the single-process stack), or the store's
+            database URL (``Settings.tracker_store``; scale-out: PostgreSQL database ``rasa``).
+        conversation_id: the person's conversation id.
+
     Returns:
-        The number of events deleted; 0 when the file or its table does not exist.
+        The number of events deleted; 0 when the store or its table does not exist.
+
+    Raises:
+        ValueError: for an empty conversation id.
+        sqlalchemy.exc.SQLAlchemyError, sqlite3.Error: the store could not be reached.
     """
+    if not conversation_id:
+        raise ValueError("conversation_id must not be empty")
+    if isinstance(tracker_store, Path):
+        return _delete_from_sqlite_file(tracker_store, conversation_id)
+    url = sa.engine.make_url(tracker_store)
+    if url.get_backend_name() == "sqlite":
+        return _delete_from_sqlite_file(Path(url.database or ""), conversation_id)
+    return _delete_from_database(url, conversation_id)
+
+
+def _delete_from_database(url: sa.engine.URL, conversation_id: str) -> int:
+    """Delete the conversation's events from a server database (PostgreSQL)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return 0
+            result = connection.execute(
+                sa.text("DELETE FROM events WHERE sender_id = :sender"),
+                {"sender": conversation_id},
+            )
+            return int(result.rowcount or 0)
+    finally:
+        engine.dispose()
+
+
+def _delete_from_sqlite_file(tracker_db_path: Path, conversation_id: str) -> int:
     if not tracker_db_path.is_file():
         return 0
     # mode=rw: never create a tracker store that Rasa has not.

@@ -140,7 +140,7 @@ def _transcript(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     events = load_events(
         args.conversation_id,
-        tracker_db=settings.tracker_db_path,
+        tracker_db=settings.tracker_store,
         rasa_url=args.rasa_url,
         token=settings.rasa_token,
     )

@@ -34,12 +34,13 @@ class Line:
 
 
 def load_events(
-    conversation_id: str, *, tracker_db: Path, rasa_url: str | None, token: str
+    conversation_id: str, *, tracker_db: Path | str, rasa_url: str | None, token: str
 ) -> list[dict[str, Any]]:
     """Read the conversation's tracker events.
 
-    From the Rasa API if a URL is given, else from the tracker store file (which works while
-    the stack is stopped).
+    From the Rasa API if a URL is given, else from the tracker store (which works while the
+    stack is stopped): ``tracker_db`` is the SQLite file, or the store's database URL
+    (``Settings.tracker_store``; scale-out: PostgreSQL database ``rasa``).
 
     Raises:
         TranscriptError: when neither source has the conversation.
@@ -62,7 +63,30 @@ def load_events(
     return events
 
 
-def _events_from_store(conversation_id: str, path: Path) -> list[dict[str, Any]]:
+def _events_from_store(conversation_id: str, store: Path | str) -> list[dict[str, Any]]:
+    if isinstance(store, Path):
+        return _events_from_file(conversation_id, store)
+    url = sa.engine.make_url(store)
+    if url.get_backend_name() == "sqlite":
+        return _events_from_file(conversation_id, Path(url.database or ""))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
+                {"sender": conversation_id},
+            ).fetchall()
+    except sa.exc.SQLAlchemyError as exc:
+        where = url.render_as_string(hide_password=True)
+        raise TranscriptError(
+            f"cannot read the tracker store {where}: {exc.__class__.__name__}"
+        ) from None
+    finally:
+        engine.dispose()
+    return [json.loads(data) for (data,) in rows]
+
+
+def _events_from_file(conversation_id: str, path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise TranscriptError(f"no tracker store at {path} (use --rasa-url for a running stack)")
     try:

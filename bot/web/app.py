@@ -14,12 +14,14 @@ from bot.storage.engine import Database
 from bot.storage.spool import Spool
 from bot.supporter.live import LiveHub
 from bot.web import events, keys, supporter_api, supporter_views, views
+from bot.web.admission import GATE, TURNS_PER_RASA, AdmissionGate
 from bot.web.auth import LoginThrottle
 from bot.web.chat import create_socketio
 from bot.web.conversation_views import add_conversation_routes
 from bot.web.metrics_views import add_metrics
 from bot.web.middleware import authentication, errors, security_headers
 from bot.web.rasa_client import RasaClient
+from bot.web.rasa_pool import RasaPool
 from bot.web.risk_gate import RiskGate, risk_gate_ctx
 from bot.web.widget_views import add_widget_routes
 
@@ -35,6 +37,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app[keys.SETTINGS] = settings
     app[keys.LOGIN_THROTTLE] = LoginThrottle()
     app[keys.LIVE] = LiveHub()
+    # Rasa works on a few turns at a time per process; the rest wait in arrival order, risk
+    # disclosures first (bot/web/admission.py, docs/benchmarks.md).
+    app[GATE] = AdmissionGate(TURNS_PER_RASA * max(1, len(settings.rasa_urls)))
     app[keys.TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
@@ -91,7 +96,12 @@ async def _rasa_ctx(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=200), raise_for_status=False
     ) as session:
-        app[keys.RASA] = RasaClient(
-            session, settings.rasa_url, settings.rasa_timeout, token=settings.rasa_token
-        )
+        if settings.rasa_urls:  # scale-out: several Rasa replicas (docs/scale-out.md)
+            app[keys.RASA] = RasaPool(  # type: ignore[assignment]  (same methods as RasaClient)
+                session, settings.rasa_urls, settings.rasa_timeout, token=settings.rasa_token
+            )
+        else:
+            app[keys.RASA] = RasaClient(
+                session, settings.rasa_url, settings.rasa_timeout, token=settings.rasa_token
+            )
         yield
