@@ -50,6 +50,7 @@ test-model: install ## Slow checks on the trained model and its data (Rasa envir
 
 integration: install ## Start the real stack on free ports and talk to it, also from Chromium
 	$(WEB)/python -m pytest -m slow tests/integration
+	$(WEB)/python -m pytest -m slow tests/faults
 	$(WEB)/python -m pytest -m slow tests/browser
 	$(WEB)/python -m pytest -m slow tests/fuzz
 

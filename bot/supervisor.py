@@ -1,7 +1,10 @@
 """Starts the stack's processes in order, waits for each to be healthy, and stops them cleanly.
 
-If a service dies, the supervisor stops the others, prints that service's log tail and exits
-non-zero. Ctrl-C or SIGTERM stops everything.
+A service that dies while the stack runs is restarted on its own, after a backoff that doubles
+with each recent crash, while the others keep serving. After too many crashes in a short window
+(see :class:`RestartPolicy`) the supervisor gives up: it stops the others, prints that
+service's log tail and exits non-zero. A service that fails during start-up fails the start at
+once. Ctrl-C or SIGTERM stops everything.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +31,25 @@ STOP_GRACE_SECONDS = 10.0
 
 # How long a service whose own budget ran out while it waited its turn may still take.
 LATE_CHECK_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """When a crashed service is restarted, and when the supervisor gives up on it.
+
+    The n-th crash within ``window_seconds`` waits ``base_delay * 2 ** (n - 1)`` seconds (at
+    most ``max_delay``) before the restart; crash number ``max_restarts + 1`` in the window
+    gives up.
+    """
+
+    max_restarts: int = 5
+    window_seconds: float = 300.0
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+
+    def delay(self, recent_crashes: int) -> float:
+        """Seconds to wait before restarting after the ``recent_crashes``-th crash (1-based)."""
+        return float(min(self.base_delay * 2 ** max(recent_crashes - 1, 0), self.max_delay))
 
 
 class ServiceFailedError(Exception):
@@ -55,12 +78,22 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
 class Supervisor:
     """Runs a list of services from ``cwd``, logging each to ``log_dir/<name>.log``."""
 
-    def __init__(self, specs: list[ServiceSpec], *, cwd: Path, log_dir: Path, out: TextIO) -> None:
+    def __init__(
+        self,
+        specs: list[ServiceSpec],
+        *,
+        cwd: Path,
+        log_dir: Path,
+        out: TextIO,
+        restart: RestartPolicy | None = None,
+    ) -> None:
         self._specs = specs
         self._cwd = cwd
         self._log_dir = log_dir
         self._out = out
+        self._restart = restart or RestartPolicy()
         self._procs: dict[str, asyncio.subprocess.Process] = {}
+        self._crashes: dict[str, list[float]] = {spec.name: [] for spec in specs}
         self._stopping = asyncio.Event()
 
     def log_path(self, name: str) -> Path:
@@ -78,32 +111,41 @@ class Supervisor:
         started = time.monotonic()
         for spec in self._specs:
             print(f"starting {spec.name} ...", file=self._out, flush=True)
-            with self.log_path(spec.name).open("ab") as log:
-                self._procs[spec.name] = await asyncio.create_subprocess_exec(
-                    *spec.argv,
-                    cwd=self._cwd,
-                    env=spec.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    preexec_fn=_die_with_parent,
-                    start_new_session=True,
-                )
+            await self._launch(spec)
         async with aiohttp.ClientSession() as http:
             for spec in self._specs:
                 await self._wait_healthy(http, spec, started)
                 elapsed = time.monotonic() - started
                 print(f"  {spec.name} is healthy ({elapsed:.1f} s)", file=self._out, flush=True)
 
+    async def _launch(self, spec: ServiceSpec) -> None:
+        with self.log_path(spec.name).open("ab") as log:
+            self._procs[spec.name] = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                cwd=self._cwd,
+                env=spec.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+                start_new_session=True,
+            )
+
     async def _wait_healthy(
-        self, http: aiohttp.ClientSession, spec: ServiceSpec, started: float
+        self,
+        http: aiohttp.ClientSession,
+        spec: ServiceSpec,
+        started: float,
+        *,
+        watch_all: bool = True,
     ) -> None:
         # Each service's budget counts from the common launch, but a service only waited for
         # after a slow predecessor (the web app after Rasa) still gets a fair last chance.
         deadline = max(started + spec.startup_timeout, time.monotonic() + LATE_CHECK_SECONDS)
         proc = self._procs[spec.name]
+        watched = self._procs if watch_all else {spec.name: proc}
         while time.monotonic() < deadline:
-            for name, other in self._procs.items():  # any service dying fails the start-up
+            for name, other in watched.items():  # during start-up, any service dying fails it
                 if other.returncode is not None:
                     raise ServiceFailedError(name, f"exited with code {other.returncode}")
             with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
@@ -116,17 +158,59 @@ class Supervisor:
         raise ServiceFailedError(spec.name, f"was not healthy after {spec.startup_timeout:.0f} s")
 
     async def watch(self) -> None:
-        """Return when asked to stop; raise ServiceFailedError when a service exits."""
-        waits = {asyncio.ensure_future(proc.wait()): name for name, proc in self._procs.items()}
+        """Restart crashed services until asked to stop; raise ServiceFailedError on giving up."""
         stop = asyncio.ensure_future(self.stop_requested())
-        done, _ = await asyncio.wait([*waits, stop], return_when=asyncio.FIRST_COMPLETED)
-        for task in [*waits, stop]:
-            if task not in done:
+        keepers = [asyncio.ensure_future(self._keep_running(spec)) for spec in self._specs]
+        try:
+            done, _ = await asyncio.wait([stop, *keepers], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in [stop, *keepers]:
                 task.cancel()
-        if stop in done:
+            await asyncio.gather(stop, *keepers, return_exceptions=True)
+        for task in done:
+            if task is not stop:
+                task.result()  # a keeper only ends by raising ServiceFailedError
+
+    async def _keep_running(self, spec: ServiceSpec) -> None:
+        """Restart one service whenever it exits, with backoff; raise when crashes pile up."""
+        while True:
+            code = await self._procs[spec.name].wait()
+            if self._stopping.is_set():
+                return  # shutting down: nothing to restart
+            await self._restart_after_crash(spec, f"exited with code {code}")
+
+    async def _restart_after_crash(self, spec: ServiceSpec, reason: str) -> None:
+        while True:
+            now = time.monotonic()
+            window = self._restart.window_seconds
+            crashes = [t for t in self._crashes[spec.name] if now - t < window] + [now]
+            self._crashes[spec.name] = crashes
+            if len(crashes) > self._restart.max_restarts:
+                raise ServiceFailedError(
+                    spec.name,
+                    f"{reason}; gave up after {len(crashes) - 1} restarts in {window:.0f} s",
+                )
+            delay = self._restart.delay(len(crashes))
+            print(
+                f"{spec.name} {reason}; restarting in {delay:g} s "
+                f"(restart {len(crashes)} of at most {self._restart.max_restarts} "
+                f"in {window:.0f} s)",
+                file=self._out,
+                flush=True,
+            )
+            await asyncio.sleep(delay)
+            await self._launch(spec)
+            started = time.monotonic()
+            try:
+                async with aiohttp.ClientSession() as http:
+                    await self._wait_healthy(http, spec, started, watch_all=False)
+            except ServiceFailedError as exc:
+                await self._terminate(self._procs[spec.name])
+                reason = str(exc).removeprefix(f"{spec.name} ")
+                continue
+            elapsed = time.monotonic() - started
+            print(f"  {spec.name} is healthy again ({elapsed:.1f} s)", file=self._out, flush=True)
             return
-        name = waits[next(task for task in done if task is not stop)]
-        raise ServiceFailedError(name, f"exited with code {self._procs[name].returncode}")
 
     async def stop_requested(self) -> None:
         """Return once a stop has been requested."""
@@ -139,17 +223,20 @@ class Supervisor:
     async def stop(self) -> None:
         """Stop every running service, newest first: SIGTERM, then SIGKILL after a grace."""
         for name in reversed(list(self._procs)):
-            proc = self._procs[name]
-            if proc.returncode is not None:
-                continue
+            await self._terminate(self._procs[name])
+
+    @staticmethod
+    async def _terminate(proc: asyncio.subprocess.Process) -> None:
+        if proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), timeout=STOP_GRACE_SECONDS)
+        except asyncio.TimeoutError:
             with contextlib.suppress(ProcessLookupError):
-                proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), timeout=STOP_GRACE_SECONDS)
-            except asyncio.TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.kill()
-                await proc.wait()
+                proc.kill()
+            await proc.wait()
 
 
 async def run_stack(

@@ -1,7 +1,8 @@
 """The widget's socket.io endpoint, speaking Rasa's socket.io channel protocol.
 
 Events: ``session_request`` -> ``session_confirm``; ``user_uttered`` -> ``bot_uttered``;
-``ally_history_request`` -> ``ally_history`` (the socket's own conversation only).
+``ally_history_request`` -> ``ally_history`` (the socket's own conversation only), then, when a
+booked check-in is due, its offer as ``bot_uttered`` (bot/web/checkin_offer.py).
 Conversation ids are issued and signed here: an id the app did not issue is replaced.
 Each socket joins the room named by its conversation id, so supporters' messages reach every
 open widget of that conversation.
@@ -21,11 +22,13 @@ from bot.privacy.deletion import delete_person, delete_tracker_events
 from bot.supporter import transcript
 from bot.supporter.takeover import list_messages, message_text
 from bot.web import keys
+from bot.web.checkin_offer import offer_due_checkin
 from bot.web.consent import register_consent
 from bot.web.origins import socketio_origins
 from bot.web.replies import DELETE_MY_DATA
+from bot.web.resends import TurnLedger, client_message_id, is_resent, turn_message_id
 from bot.web.session_ids import is_issued, issue_session_id
-from bot.web.turns import run_turn
+from bot.web.turns import TurnResult, run_turn
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,7 @@ class ChatHandlers:
     def __init__(self, app: web.Application, sio: socketio.AsyncServer) -> None:
         self._app = app
         self._sio = sio
+        self._turns: TurnLedger[TurnResult] = TurnLedger()
 
     async def session_request(self, sid: str, data: Any = None) -> None:
         """Confirm the requested conversation id if the app issued it, else issue a new one."""
@@ -91,23 +95,43 @@ class ChatHandlers:
             await self._join(sid, session_id)
         return str(session_id)
 
-    async def user_uttered(self, sid: str, data: Any = None) -> None:
-        """Handle one user message and relay the replies to the conversation's room."""
+    async def user_uttered(self, sid: str, data: Any = None) -> dict[str, str] | None:
+        """Handle one user message, relay the replies to the conversation's room, acknowledge.
+
+        A message with a client id is acknowledged with that id once answered, and runs at most
+        once however often the widget re-sends it (see :mod:`bot.web.resends`).
+        """
         session_id = await self._session_id(sid)
         text = data.get("message") if isinstance(data, dict) else None
-        result = await run_turn(self._app, session_id, text)
+        client_id = client_message_id(data)
+        if client_id is None:
+            result, first = await run_turn(self._app, session_id, text), True
+        else:
+            message_id = turn_message_id(session_id, client_id)
+            result, first = await self._turns.once(
+                session_id,
+                message_id,
+                lambda: run_turn(
+                    self._app, session_id, text, message_id=message_id, resent=is_resent(data)
+                ),
+            )
         await self._send(session_id, result.messages)
-        if DELETE_MY_DATA in result.events:
+        if first and DELETE_MY_DATA in result.events:
             await self._delete_conversation(session_id)
+        return {"message_id": client_id} if client_id else None
 
     async def _send(self, session_id: str, messages: list[dict[str, Any]]) -> None:
         for message in messages:
             await self._sio.emit(BOT_UTTERED, message, room=session_id)
 
     async def history_request(self, sid: str, data: Any = None) -> None:
-        """Send the socket's own conversation so far; an empty list when Rasa cannot say."""
+        """Send the socket's own conversation so far; an empty list when Rasa cannot say.
+
+        Opening the widget is also when a due check-in is offered (once).
+        """
         session_id = await self._session_id(sid)
         messages: list[dict[str, Any]] = []
+        tracker: dict[str, Any] | None = None
         try:
             tracker = await self._app[keys.RASA].tracker(session_id)
             stored = await self._app[keys.DATABASE].run(list_messages, conversation_id=session_id)
@@ -121,10 +145,13 @@ class ChatHandlers:
             )
             messages = [entry.to_json() for entry in entries]
         await self._sio.emit(HISTORY, {"session_id": session_id, "messages": messages}, to=sid)
+        if tracker is not None:
+            await self._send(session_id, await offer_due_checkin(self._app, session_id, tracker))
 
     async def _delete_conversation(self, session_id: str) -> None:
         """Delete the conversation everywhere, then move its sockets to a fresh conversation."""
         settings = self._app[keys.SETTINGS]
+        self._turns.forget(session_id)
         try:
             counts = await self._app[keys.DATABASE].run(
                 delete_person,
@@ -132,7 +159,7 @@ class ChatHandlers:
                 keep_safeguarding=settings.keep_safeguarding_records,
             )
             events = await asyncio.get_running_loop().run_in_executor(
-                None, delete_tracker_events, settings.tracker_db_path, session_id
+                None, delete_tracker_events, settings.tracker_store, session_id
             )
         except Exception as exc:
             logger.error("data deletion failed: %s", type(exc).__name__)

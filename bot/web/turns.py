@@ -29,6 +29,7 @@ from bot.supporter.takeover import (
     store_message,
 )
 from bot.web import keys
+from bot.web.admission import GATE
 from bot.web.metrics_views import observed_turn
 from bot.web.replies import (
     EMPTY_MESSAGE,
@@ -38,6 +39,7 @@ from bot.web.replies import (
     bot_text,
     to_socketio,
 )
+from bot.web.resends import replies_after
 
 logger = logging.getLogger(__name__)
 
@@ -70,19 +72,30 @@ async def handle_user_message(
 
 
 @observed_turn
-async def run_turn(app: web.Application, conversation_id: str, text: Any) -> TurnResult:
+async def run_turn(
+    app: web.Application,
+    conversation_id: str,
+    text: Any,
+    *,
+    message_id: str | None = None,
+    resent: bool = False,
+) -> TurnResult:
     """Run one turn and return what to send the person.
 
     Order matters for safety: the message is assessed and any escalation committed (database or
     spool) before Rasa sees it; a flagged message always gets the crisis text, from Rasa or, if
     Rasa fails, omits it or is paused by a takeover, from the web app itself.
+
+    ``message_id`` identifies the message across re-sends (see :mod:`bot.web.resends`); a
+    ``resent`` message that Rasa's tracker already holds is answered from the tracker and not
+    processed again. The escalation is recorded either way: that is idempotent per message id.
     """
     if isinstance(text, str):
         text = storable(text)
     if not isinstance(text, str) or not text.strip():
         return TurnResult([bot_text(EMPTY_MESSAGE)], outcome="empty")
     gate = app[keys.RISK]
-    message_id = uuid.uuid4().hex
+    message_id = message_id or uuid.uuid4().hex
     assessment = await gate.assess(text)
     crisis = crisis_text(app[keys.SETTINGS].locale)
     if assessment.risk:
@@ -100,16 +113,17 @@ async def run_turn(app: web.Application, conversation_id: str, text: Any) -> Tur
         return TurnResult(
             [bot_text(crisis), *too_long] if assessment.risk else too_long, outcome="too_long"
         )
-    await _count_turn(app, conversation_id)
-    takeover = await _active_takeover(app, conversation_id)
-    if takeover is not None:
-        await relay_to_supporter(app, conversation_id, message_id, text, assessment)
-        return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
-    escalation_open = True if assessment.risk else await gate.escalation_open(conversation_id)
-    metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
-    if escalation_open is not None:
-        metadata["escalation_open"] = escalation_open
-    result = await _ask_rasa(app, conversation_id, text, metadata)
+    earlier = await _earlier_replies(app, conversation_id, message_id) if resent else None
+    if earlier is not None:
+        result = _answered(earlier)
+        if not result.messages and not result.events:
+            if await _active_takeover(app, conversation_id) is not None:
+                return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
+            result.messages = [bot_text(SOMETHING_WENT_WRONG)]  # never silence
+    else:
+        result = await _new_turn(app, conversation_id, message_id, text, assessment)
+        if result.outcome == "takeover":
+            return result
     if assessment.risk and not any(m.get("text", "").strip() == crisis for m in result.messages):
         logger.error("crisis text missing from Rasa's reply; sent by the web app (%s)", message_id)
         result.messages = [
@@ -117,6 +131,51 @@ async def run_turn(app: web.Application, conversation_id: str, text: Any) -> Tur
             *(m for m in result.messages if m.get("text") != SOMETHING_WENT_WRONG),
         ]
     return result
+
+
+async def _new_turn(
+    app: web.Application,
+    conversation_id: str,
+    message_id: str,
+    text: str,
+    assessment: RiskAssessment,
+) -> TurnResult:
+    """Count the turn and hand the message to the supporter (takeover) or to Rasa."""
+    await _count_turn(app, conversation_id)
+    takeover = await _active_takeover(app, conversation_id)
+    if takeover is not None:
+        await relay_to_supporter(app, conversation_id, message_id, text, assessment)
+        crisis = crisis_text(app[keys.SETTINGS].locale)
+        return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
+    gate = app[keys.RISK]
+    escalation_open = True if assessment.risk else await gate.escalation_open(conversation_id)
+    metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
+    if escalation_open is not None:
+        metadata["escalation_open"] = escalation_open
+    return await _ask_rasa(app, conversation_id, text, metadata)
+
+
+async def _earlier_replies(
+    app: web.Application, conversation_id: str, message_id: str
+) -> list[dict[str, Any]] | None:
+    """Return Rasa's replies to a re-sent message it already has; None if it never got it."""
+    try:
+        tracker = await app[keys.RASA].tracker(conversation_id)
+    except RasaUnavailableError as exc:  # cannot tell: sending it again beats dropping it
+        logger.warning("re-sent message checked against no tracker: %s (message_id=%s)",
+                       exc, message_id)  # fmt: skip
+        return None
+    replies = replies_after(tracker, message_id)
+    if replies is not None:
+        logger.info("re-sent message already in the tracker, not sent again (message_id=%s)",
+                    message_id)  # fmt: skip
+    return replies
+
+
+def _answered(replies: list[dict[str, Any]]) -> TurnResult:
+    """The turn result for a message Rasa answered before (shown again, never re-run)."""
+    messages = [m for reply in replies for m in to_socketio(reply)]
+    return TurnResult(messages, ally_events(replies), outcome="ok")
 
 
 async def _count_turn(app: web.Application, conversation_id: str) -> None:
@@ -182,8 +241,11 @@ async def append_to_tracker(
 async def _ask_rasa(
     app: web.Application, conversation_id: str, text: str, metadata: dict[str, Any]
 ) -> TurnResult:
+    urgent = bool(metadata.get("risk", {}).get("risk"))
     try:
-        replies = await app[keys.RASA].send(conversation_id, text, metadata)
+        # First come, first served in front of Rasa; a risk disclosure goes to the front.
+        async with app[GATE].admit(urgent=urgent):
+            replies = await app[keys.RASA].send(conversation_id, text, metadata)
     except RasaUnavailableError as exc:
         logger.error("turn failed: %s (message_id=%s)", exc, metadata["message_id"])
         replies, outcome = [], "rasa_error"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.stack import ServiceSpec
-from bot.supervisor import Supervisor, run_stack
+from bot.supervisor import RestartPolicy, Supervisor, run_stack
 
 
 def free_port() -> int:
@@ -74,13 +74,19 @@ async def test_a_service_waited_for_after_a_slow_one_still_gets_checked(tmp_path
     assert await asyncio.wait_for(task, 30) == 0
 
 
-async def test_a_dying_service_stops_the_rest_and_shows_its_log(tmp_path: Path) -> None:
+async def test_a_service_that_keeps_dying_stops_the_rest_and_shows_its_log(
+    tmp_path: Path,
+) -> None:
+    # Restarts themselves are tested in tests/unit/test_supervisor.py.
     specs = [http_service("steady", free_port()), http_service("flaky", free_port(), die_after=1)]
     err = io.StringIO()
-    supervisor = Supervisor(specs, cwd=tmp_path, log_dir=tmp_path / "log", out=io.StringIO())
+    policy = RestartPolicy(max_restarts=1, base_delay=0.1)
+    supervisor = Supervisor(
+        specs, cwd=tmp_path, log_dir=tmp_path / "log", out=io.StringIO(), restart=policy
+    )
     code = await asyncio.wait_for(run_stack(supervisor, on_ready=lambda: None, err=err), 60)
     assert code == 1
-    assert "flaky exited with code 3" in err.getvalue()
+    assert "flaky exited with code 3; gave up after 1 restarts" in err.getvalue()
     assert "flaky up" in err.getvalue(), "the log tail is shown"
     assert supervisor._procs["steady"].returncode is not None
 

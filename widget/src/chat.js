@@ -1,6 +1,9 @@
 // The widget's behaviour: Rasa's socket.io protocol, consent, history, reconnection.
 //   session_request {session_id} -> session_confirm id
-//   user_uttered {message, session_id} -> bot_uttered {text, quick_replies, metadata?}
+//   user_uttered {message, session_id, message_id, resent?} -> bot_uttered {text, quick_replies,
+//     metadata?}, then the ack {message_id}. Until that ack arrives the message stays pending and
+//     is sent again, with the same message_id and resent: true, after a reconnect; the server
+//     runs each message_id once (bot/web/resends.py).
 //   ally_history_request {session_id} -> ally_history {session_id, messages}  (optional)
 //   ally_consent {notice_version} -> ack {ok}
 import { io } from "socket.io-client";
@@ -10,6 +13,14 @@ import { CONSENT_KEY, SESSION_KEY, forget, read, readConsent, write, writeConsen
 import { buildView, fromBotUttered, fromHistory } from "./view.js";
 
 const TYPING_TIMEOUT_MS = 60000;
+
+// A random id per message (8-64 of [A-Za-z0-9_-]), so a re-sent message is recognised.
+function newMessageId() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /**
  * Mount the widget into `root`.
@@ -37,7 +48,7 @@ export function mount(root, options = {}) {
   let sessionId = null;
   let consent = readConsent();
   let consented = Boolean(consent && consent.notice_version === NOTICE_VERSION);
-  let outbox = [];
+  let pending = []; // {id, text, sent}: not yet acknowledged by the server
   let activeReplies = [];
   let typingTimer = null;
   let notice = null;
@@ -99,16 +110,24 @@ export function mount(root, options = {}) {
     if (!consented || !text.trim()) return;
     retireReplies();
     view.addMessage({ sender: "person", text: shown || text, buttons: [] });
-    if (sessionId && socket.connected) socket.emit("user_uttered", { message: text, session_id: sessionId });
-    else outbox.push({ text, shown: shown || text });
+    const item = { id: newMessageId(), text, sent: false };
+    pending.push(item);
+    if (sessionId && socket.connected) emitMessage(item);
     setTyping(true);
     view.input.focus();
   }
 
-  function flushOutbox() {
-    const pending = outbox;
-    outbox = [];
-    for (const item of pending) socket.emit("user_uttered", { message: item.text, session_id: sessionId });
+  function emitMessage(item) {
+    const payload = { message: item.text, session_id: sessionId, message_id: item.id };
+    if (item.sent) payload.resent = true;
+    item.sent = true;
+    socket.emit("user_uttered", payload, (ack) => {
+      if (ack && ack.message_id === item.id) pending = pending.filter((p) => p !== item);
+    });
+  }
+
+  function flushPending() {
+    for (const item of pending) emitMessage(item);
   }
 
   const socket = io(server, {
@@ -134,6 +153,7 @@ export function mount(root, options = {}) {
       consent = null;
       consented = false;
       activeReplies = [];
+      pending = []; // they belonged to the old conversation, never to be sent into the new one
     }
     write(SESSION_KEY, id);
     sessionId = id;
@@ -144,7 +164,7 @@ export function mount(root, options = {}) {
     if (!consented) showNotice();
     socket.emit("ally_history_request", { session_id: id });
     if (consented && consent && !consent.recorded) recordConsent();
-    flushOutbox();
+    flushPending();
   });
 
   socket.on("ally_history", (data) => {
