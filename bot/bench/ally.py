@@ -25,7 +25,7 @@ import aiohttp
 import socketio
 
 from bot.bench.load import TurnFailedError
-from bot.bench.machine import rss_bytes, service_pids
+from bot.bench.machine import cpu_seconds, rss_bytes, service_pids
 from bot.errors import AllyError
 from bot.risk.resources import crisis_text
 from bot.web.replies import SOMETHING_WENT_WRONG
@@ -44,6 +44,24 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def create_supporter(database_url: str, password: str) -> None:
+    """Create the benchmark's supporter account, who listens for escalations."""
+    from bot.storage.accounts import create_account
+    from bot.storage.engine import Database
+    from bot.web.auth import hash_password
+
+    database = Database.from_url(database_url)
+    try:
+        database.run_sync(
+            create_account,
+            username=SUPPORTER,
+            role="supporter",
+            password_hash=hash_password(password),
+        )
+    finally:
+        database.close()
 
 
 class AllyStack:
@@ -97,20 +115,7 @@ class AllyStack:
         raise BenchError(f"the stack was not ready in {STARTUP_DEADLINE_SECONDS:.0f} s")
 
     def _add_supporter(self) -> None:
-        from bot.storage.accounts import create_account
-        from bot.storage.engine import Database
-        from bot.web.auth import hash_password
-
-        database = Database.from_url(self.env["ALLY_DATABASE_URL"])
-        try:
-            database.run_sync(
-                create_account,
-                username=SUPPORTER,
-                role="supporter",
-                password_hash=hash_password(self.password),
-            )
-        finally:
-            database.close()
+        create_supporter(self.env["ALLY_DATABASE_URL"], self.password)
 
     def rss(self) -> dict[str, int | None]:
         """Return the RSS of each service process, by service name."""
@@ -119,6 +124,13 @@ class AllyStack:
         return {
             name: rss_bytes(pid) for name, pid in sorted(service_pids(self.process.pid).items())
         }
+
+    def cpu(self) -> dict[str, float | None]:
+        """Return the CPU seconds each service process has used so far, by service name."""
+        if self.process is None:
+            return {}
+        pids = service_pids(self.process.pid)
+        return {name: cpu_seconds(pid) for name, pid in sorted(pids.items())}
 
     def remove_var_dir(self) -> None:
         """Delete the stack's throwaway var directory (kept when a run failed, for its logs)."""

@@ -19,6 +19,7 @@ from bot.bench.load import Conversation, run_load
 from bot.bench.machine import describe_machine
 from bot.bench.moodbot import MoodbotServer, RestConversation, ensure_moodbot
 from bot.bench.report import RunFigures, markdown, medians, ratios
+from bot.bench.scaled import ScaledAllyStack
 from bot.bench.scripts import generate_scripts
 from bot.config import Settings
 from bot.stack import rasa_executable
@@ -35,6 +36,12 @@ class BenchOptions:
     out: Path = Path("results/bench.json")
     doc: Path | None = Path("docs/benchmarks.md")
     command: str = "ally bench"
+    scale: int | None = None  # also the scale-out topology with this many Rasa replicas
+
+
+def scale_label(replicas: int) -> str:
+    """The report's name for the scale-out target."""
+    return f"ally --scale {replicas}"
 
 
 def _summaries(runs: list[RunFigures]) -> dict[str, Any]:
@@ -46,20 +53,32 @@ def _summaries(runs: list[RunFigures]) -> dict[str, Any]:
     }
 
 
+def _used(before: dict[str, float | None], after: dict[str, float | None]) -> dict[str, Any]:
+    """CPU seconds used between two snapshots, by process (None if it was not there twice)."""
+    return {
+        name: None
+        if after[name] is None or before.get(name) is None
+        else after[name] - before[name]  # type: ignore[operator]
+        for name in after
+    }
+
+
 async def _run_series(
     options: BenchOptions,
     open_conversation: Callable[[int], Any],
-    after_run: Callable[[Any], Any],
+    after_run: Callable[[Any, dict[str, Any]], Any],
     say: Callable[[str], None],
     label: str,
+    cpu: Callable[[], dict[str, float | None]],
 ) -> list[RunFigures]:
     runs = []
     for index in range(options.repeat + 1):
         scripts = generate_scripts(
             options.users, turns_per_person=options.turns_per_user, seed=index
         )
+        before = cpu()
         result = await run_load(scripts, open_conversation)
-        figures = await after_run(result)
+        figures = await after_run(result, _used(before, cpu()))
         runs.append(figures)
         kind = "first run after start" if index == 0 else f"warm run {index}"
         p99 = f"{figures.latency.p99 * 1000:.0f} ms" if figures.latency else "-"
@@ -71,11 +90,23 @@ async def _run_series(
 
 
 async def bench_ally(
-    settings: Settings, options: BenchOptions, say: Callable[[str], None]
+    settings: Settings,
+    options: BenchOptions,
+    say: Callable[[str], None],
+    *,
+    replicas: int | None = None,
 ) -> dict[str, Any]:
-    """Start Ally's stack, run the load through socket.io with a supporter listening, stop it."""
-    stack = AllyStack(settings.project_dir, settings.model_dir)
-    say(f"starting Ally's stack ({stack.var_dir}) ...")
+    """Start Ally's stack, run the load through socket.io with a supporter listening, stop it.
+
+    With ``replicas``, the scale-out topology (PostgreSQL, Redis, that many Rasa replicas).
+    """
+    stack: AllyStack | ScaledAllyStack
+    if replicas is None:
+        stack, label = AllyStack(settings.project_dir, settings.model_dir), "Ally"
+    else:
+        stack = ScaledAllyStack(settings.project_dir, settings.model_dir, replicas)
+        label = scale_label(replicas)
+    say(f"starting {label}'s stack ({stack.var_dir}) ...")
     await asyncio.to_thread(stack.start)
     say(f"  ready in {stack.ready_seconds:.1f} s")
     feed = SupporterFeed(stack.url, SUPPORTER, stack.password)
@@ -86,16 +117,17 @@ async def bench_ally(
         async def open_conversation(_: int) -> Conversation:
             return await SocketConversation(opening).open(stack.url)
 
-        async def after_run(result: Any) -> RunFigures:
+        async def after_run(result: Any, cpu_used: dict[str, Any]) -> RunFigures:
             latencies, missing = await feed.escalation_latencies(result.risk_sent)
             return RunFigures.of(
                 result,
                 escalation_latencies=latencies,
                 escalations_missing=len(missing),
                 rss=stack.rss(),
+                cpu_seconds=cpu_used,
             )
 
-        runs = await _run_series(options, open_conversation, after_run, say, "Ally")
+        runs = await _run_series(options, open_conversation, after_run, say, label, stack.cpu)
     finally:
         await feed.close()
         await asyncio.to_thread(stack.stop)
@@ -124,10 +156,12 @@ async def bench_moodbot(
             async def open_conversation(_: int) -> Conversation:
                 return RestConversation(http, server.url, uuid.uuid4().hex)
 
-            async def after_run(result: Any) -> RunFigures:
-                return RunFigures.of(result, rss=server.rss())
+            async def after_run(result: Any, cpu_used: dict[str, Any]) -> RunFigures:
+                return RunFigures.of(result, rss=server.rss(), cpu_seconds=cpu_used)
 
-            runs = await _run_series(options, open_conversation, after_run, say, "moodbot")
+            runs = await _run_series(
+                options, open_conversation, after_run, say, "moodbot", server.cpu
+            )
     finally:
         await asyncio.to_thread(server.stop)
     return {"ready_seconds": server.ready_seconds, **_summaries(runs)}
@@ -147,16 +181,21 @@ async def run_bench(settings: Settings, options: BenchOptions, out: TextIO) -> d
             "users": options.users,
             "turns_per_user": options.turns_per_user or "scripts",
             "repeat": options.repeat,
+            "scale": options.scale,
         },
         "targets": {},
     }
     if options.baseline:
         report["targets"]["moodbot"] = await bench_moodbot(settings, options, say)
     report["targets"]["ally"] = await bench_ally(settings, options, say)
+    if options.scale is not None:
+        scaled = await bench_ally(settings, options, say, replicas=options.scale)
+        report["targets"][scale_label(options.scale)] = scaled
     if options.baseline:
-        report["ratios"] = ratios(
-            report["targets"]["ally"]["warm_medians"], report["targets"]["moodbot"]["warm_medians"]
-        )
+        moodbot = report["targets"]["moodbot"]["warm_medians"]
+        report["ratios"] = ratios(report["targets"]["ally"]["warm_medians"], moodbot)
+        if options.scale is not None:
+            report["scale_ratios"] = ratios(scaled["warm_medians"], moodbot)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(json.dumps(report, indent=2) + "\n")
     table = markdown(report)

@@ -39,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="Markdown file the results table is appended to",
     )
     bench.add_argument("--no-doc", action="store_true", help="do not append to --doc")
+    bench.add_argument(
+        "--scale",
+        type=_at_least_two,
+        default=None,
+        metavar="N",
+        help="also benchmark the scale-out topology (ally up --scale N: PostgreSQL, Redis, "
+        "N Rasa replicas) after the single-process default",
+    )
     bench.set_defaults(handler=_bench)
 
 
@@ -49,6 +57,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _at_least_two(text: str) -> int:
+    value = int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError("the scale-out topology needs at least 2 replicas")
+    return value
+
+
 def _command(args: argparse.Namespace) -> str:
     """The equivalent command line, for the report."""
     argv = ["ally", "bench", "--users", str(args.users), "--repeat", str(args.repeat)]
@@ -56,6 +71,8 @@ def _command(args: argparse.Namespace) -> str:
         argv += ["--turns-per-user", str(args.turns_per_user)]
     if not args.baseline:
         argv.append("--no-baseline")
+    if args.scale is not None:
+        argv += ["--scale", str(args.scale)]
     return shlex.join(argv)
 
 
@@ -72,6 +89,7 @@ def _bench(args: argparse.Namespace) -> int:
         out=args.out,
         doc=None if args.no_doc else args.doc,
         command=_command(args),
+        scale=args.scale,
     )
     asyncio.run(run_bench(settings, options, sys.stdout))
     return 0

@@ -57,6 +57,15 @@ def rss_bytes(pid: int, status: str | None = None) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int, stat: str | None = None) -> float | None:
+    """Return the CPU time (user + system) a process has used, or None if it is gone."""
+    text = _read(PROC / str(pid) / "stat") if stat is None else stat
+    if not text:
+        return None
+    fields = text.rsplit(")", 1)[-1].split()  # after "pid (comm)": state is fields[0]
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """Return the direct children of a process (every thread's ``children`` list)."""
     found: list[int] = []

@@ -19,7 +19,7 @@ import aiohttp
 
 from bot.bench.ally import BenchError, free_port
 from bot.bench.load import TurnFailedError
-from bot.bench.machine import rss_bytes
+from bot.bench.machine import cpu_seconds, rss_bytes
 
 STARTUP_DEADLINE_SECONDS = 300.0
 
@@ -117,6 +117,10 @@ class MoodbotServer:
     def rss(self) -> dict[str, int | None]:
         """Return the Rasa process's RSS."""
         return {"rasa": rss_bytes(self.process.pid) if self.process else None}
+
+    def cpu(self) -> dict[str, float | None]:
+        """Return the CPU seconds the Rasa process has used so far."""
+        return {"rasa": cpu_seconds(self.process.pid) if self.process else None}
 
     def stop(self) -> None:
         """Stop Rasa."""

@@ -24,6 +24,9 @@ class RunFigures:
     escalations_missing: int = 0
     rss: dict[str, int | None] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
+    # CPU milliseconds each service used per answered turn: robust to a busy machine, unlike
+    # latency and throughput.
+    cpu_ms_per_turn: dict[str, float | None] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -33,8 +36,14 @@ class RunFigures:
         escalation_latencies: list[float] | None = None,
         escalations_missing: int = 0,
         rss: dict[str, int | None] | None = None,
+        cpu_seconds: dict[str, float | None] | None = None,
     ) -> RunFigures:
-        """Summarise one run."""
+        """Summarise one run; ``cpu_seconds`` is what each service used during it."""
+        turns = max(result.turns, 1)
+        cpu = {
+            name: None if used is None else used * 1000 / turns
+            for name, used in (cpu_seconds or {}).items()
+        }
         return cls(
             turns=result.turns,
             errors=len(result.errors) + escalations_missing,
@@ -45,6 +54,7 @@ class RunFigures:
             escalations_missing=escalations_missing,
             rss=dict(rss or {}),
             error_samples=result.errors[:ERROR_SAMPLES],
+            cpu_ms_per_turn=cpu,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -59,6 +69,7 @@ class RunFigures:
             "escalations_missing": self.escalations_missing,
             "rss_bytes": self.rss,
             "error_samples": self.error_samples,
+            "cpu_ms_per_turn": self.cpu_ms_per_turn,
         }
 
 
@@ -69,6 +80,7 @@ def _p(figures: RunFigures, name: str) -> float | None:
 def medians(runs: list[RunFigures]) -> dict[str, Any]:
     """Return the median of each figure over ``runs`` (the warm runs)."""
     services = sorted({name for run in runs for name in run.rss})
+    cpu_services = sorted({name for run in runs for name in run.cpu_ms_per_turn})
     return {
         "runs": len(runs),
         "p50_s": median_of(_p(r, "p50") for r in runs),
@@ -80,6 +92,9 @@ def medians(runs: list[RunFigures]) -> dict[str, Any]:
         "escalation_p99_s": median_of(r.escalation.p99 if r.escalation else None for r in runs),
         "escalation_max_s": max((r.escalation.max for r in runs if r.escalation), default=None),
         "rss_bytes": {s: median_of(r.rss.get(s) for r in runs) for s in services},
+        "cpu_ms_per_turn": {
+            s: median_of(r.cpu_ms_per_turn.get(s) for r in runs) for s in cpu_services
+        },
     }
 
 
@@ -133,6 +148,14 @@ def markdown(report: dict[str, Any]) -> str:
     for name, target in report["targets"].items():
         lines.append(_row(f"{name}, first run after start", target["first_run_medians"]))
         lines.append(_row(f"{name}, warm (median)", target["warm_medians"]))
+    cpu_lines = []
+    for name, target in report["targets"].items():
+        cpu = target["warm_medians"].get("cpu_ms_per_turn") or {}
+        if cpu:
+            used = ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items() if v is not None)
+            cpu_lines.append(f"- {name}: {used}")
+    if cpu_lines:
+        lines += ["", "CPU time per answered turn (warm median), by process:", "", *cpu_lines]
     if report.get("ratios"):
         r = report["ratios"]
         lines += [
@@ -140,6 +163,13 @@ def markdown(report: dict[str, Any]) -> str:
             f"Ally / moodbot (warm medians): throughput {_times(r['throughput'])}, "
             f"p50 {_times(r['p50'])}, p99 {_times(r['p99'])}, Rasa RSS {_times(r['rasa_rss'])}.",
         ]
+    if report.get("scale_ratios"):
+        r = report["scale_ratios"]
+        lines.append(
+            f"Ally --scale {report['settings']['scale']} / moodbot (warm medians): throughput "
+            f"{_times(r['throughput'])}, p50 {_times(r['p50'])}, p99 {_times(r['p99'])}, "
+            f"Rasa RSS (all replicas) {_times(r['rasa_rss'])}."
+        )
     ally = report["targets"].get("ally")
     if ally:
         rss = ", ".join(f"{k} {_mb(v)}" for k, v in ally["warm_medians"]["rss_bytes"].items())

@@ -5,6 +5,7 @@ import os
 from bot.bench.machine import (
     command_line,
     cpu_model,
+    cpu_seconds,
     describe_machine,
     rss_bytes,
     service_name,
@@ -50,3 +51,11 @@ def test_service_names_from_the_stacks_command_lines() -> None:
 
 def test_command_line_of_this_process() -> None:
     assert command_line(os.getpid())
+
+
+def test_cpu_seconds_from_stat_text() -> None:
+    tick = os.sysconf("SC_CLK_TCK")
+    stat = f"42 (rasa server) S 1 42 42 0 -1 4194560 10 0 0 0 {3 * tick} {tick} 0 0 20 0"
+    assert cpu_seconds(42, stat=stat) == 4.0
+    assert cpu_seconds(2**22 + 12345) is None
+    assert (cpu_seconds(os.getpid()) or 0) > 0

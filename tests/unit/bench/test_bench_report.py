@@ -106,3 +106,31 @@ def test_markdown_without_baseline_has_no_ratios() -> None:
     text = markdown(report)
     assert "moodbot" not in text
     assert "Ally / moodbot" not in text
+
+
+def test_markdown_with_the_scale_out_target() -> None:
+    report = _report()
+    scaled_runs = [_figures([0.05, 0.2], 0.25, 1_600_000_000, escalation_latencies=[0.3])] * 2
+    report["targets"]["ally --scale 2"] = {
+        "first_run_medians": medians(scaled_runs[:1]),
+        "warm_medians": medians(scaled_runs[1:]),
+    }
+    report["settings"]["scale"] = 2
+    report["scale_ratios"] = ratios(
+        report["targets"]["ally --scale 2"]["warm_medians"],
+        report["targets"]["moodbot"]["warm_medians"],
+    )
+    text = markdown(report)
+    assert "| ally --scale 2, warm (median) | 1 | 50 ms | 200 ms |" in text
+    assert "Ally --scale 2 / moodbot (warm medians): throughput 4.00x, p50 0.25x" in text
+    assert "Rasa RSS (all replicas) 1.19x" in text
+
+
+def test_cpu_per_answered_turn() -> None:
+    figures = RunFigures.of(_run([0.1, 0.2, 0.3, 0.4], 2.0), cpu_seconds={"rasa": 0.2, "web": None})
+    assert figures.cpu_ms_per_turn == {"rasa": 50.0, "web": None}
+    report = _report()
+    report["targets"]["ally"]["warm_medians"] = medians([figures])
+    text = markdown(report)
+    assert "CPU time per answered turn (warm median), by process:" in text
+    assert "- ally: rasa 50.0 ms" in text
