@@ -73,6 +73,8 @@ class ActionLogMood(Action):
 class ValidateEmotionForm(ExerciseFormValidation):
     """Read the emotion words: lookup-table entities first, else the person's own words."""
 
+    free_text_slots = (names.SLOT_EMOTIONS,)
+
     def name(self) -> str:
         """Return the action name."""
         return names.VALIDATE_EMOTION_FORM

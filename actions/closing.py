@@ -49,6 +49,8 @@ def person_zone(tracker: Tracker) -> tzinfo:
 class ValidateCloseForm(ExerciseFormValidation):
     """The next check-in must read as a day and time in the next 60 days; names stay short."""
 
+    free_text_slots = (names.SLOT_NEXT_CHECKIN, names.SLOT_DISPLAY_NAME)
+
     def name(self) -> str:
         """Return the action name."""
         return names.VALIDATE_CLOSE_FORM

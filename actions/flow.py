@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -15,6 +15,7 @@ from actions import names, services
 from actions.alliance import log_cue, log_repair_outcome
 from bot.dialogue import messages
 from bot.dialogue.exercises import SKIPPED, THOUGHT_RECORD, choose_exercise, is_answered
+from bot.dialogue.form_commands import is_digression
 from bot.storage.checkin_sessions import finish_checkin
 from bot.storage.thought_records import save_thought_record
 
@@ -57,9 +58,16 @@ class ExerciseFormValidation(FormValidationAction, ABC):
     Slots listed in ``text_slots`` get that validation without a method of their own. An offer
     that was pending when the form started is cleared, so a later "yes" is not taken as
     accepting it again.
+
+    Slots listed in ``free_text_slots`` take any text as the answer (their mappings do not
+    exclude the digression intents), unless :func:`bot.dialogue.form_commands.is_digression`
+    says the message is a command: then the candidate is dropped and the form is rejected, so
+    the digression rules in data/rules/form_digressions.yml answer and the question is asked
+    again (or the form stops, skips, hands over).
     """
 
     text_slots: tuple[str, ...] = ()
+    free_text_slots: tuple[str, ...] = ()
 
     @abstractmethod
     def name(self) -> str:
@@ -69,12 +77,34 @@ class ExerciseFormValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Validate as usual, clearing a pending offer; an answer after a repair accepts it."""
+        rejected = self.reject_command(tracker)
+        if rejected:
+            return rejected
         await log_repair_outcome(tracker)
         _drop_empty_candidates(tracker)
         events = await super().run(dispatcher, tracker, domain)
         if tracker.get_slot(names.SLOT_PENDING_QUESTION) is not None:
             events.append(SlotSet(names.SLOT_PENDING_QUESTION, None))
         return events
+
+    def reject_command(self, tracker: Tracker) -> list[EventType]:
+        """Return the events that reject the form when a free-text answer is really a command.
+
+        Only the text just extracted for the requested free-text slot is checked; the manual
+        rejection (an ``ActionExecutionRejected`` event) keeps the form from asking the next
+        question and clears the candidate, which Rasa would otherwise keep as the answer.
+        """
+        requested = tracker.get_slot("requested_slot")
+        message = tracker.latest_message or {}
+        text = message.get("text")
+        if requested not in self.free_text_slots or not text:
+            return []
+        if tracker.slots_to_validate().get(requested) != text:
+            return []
+        intent = message.get("intent") or {}
+        if not is_digression(text, intent.get("name"), intent.get("confidence")):
+            return []
+        return [SlotSet(requested, None), ActionExecutionRejected(self.form_name())]
 
     def __getattr__(self, attribute: str) -> Any:
         """Accept any ``validate_<slot>`` not defined explicitly as free text."""

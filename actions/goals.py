@@ -42,6 +42,8 @@ class ActionAskGoalText(Action):
 class ValidateGoalForm(ExerciseFormValidation):
     """A goal stated up front ("my goal is to ...") fills the form without a proposal."""
 
+    free_text_slots = (names.SLOT_GOAL_TEXT,)
+
     def name(self) -> str:
         """Return the action name."""
         return names.VALIDATE_GOAL_FORM

@@ -21,6 +21,7 @@ class ValidateTaskForm(ExerciseFormValidation):
     """What, when and what might get in the way are free text."""
 
     text_slots = (names.SLOT_TASK_WHAT, names.SLOT_TASK_WHEN, names.SLOT_TASK_OBSTACLE)
+    free_text_slots = text_slots
 
     def name(self) -> str:
         """Return the action name."""

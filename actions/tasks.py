@@ -78,6 +78,7 @@ class ValidateProblemSolvingForm(ExerciseFormValidation):
     """The barrier and the next step are free text."""
 
     text_slots = (names.SLOT_TASK_BARRIER, names.SLOT_TASK_NEXT_STEP)
+    free_text_slots = text_slots
 
     def name(self) -> str:
         """Return the action name."""

@@ -47,6 +47,7 @@ class ValidateThoughtRecordForm(ExerciseFormValidation):
         names.SLOT_TR_EVIDENCE_AGAINST,
         names.SLOT_TR_BALANCED_THOUGHT,
     )
+    free_text_slots = text_slots
 
     def name(self) -> str:
         """Return the action name."""

@@ -55,6 +55,11 @@ def describe(when: datetime) -> str:
     return f"{when:%A} {when.day} {when:%B} at {when:%H:%M} ({zone})"
 
 
+def describe_day(when: datetime) -> str:
+    """Return e.g. "Friday 28 November" (the day only, in ``when``'s own time zone)."""
+    return f"{when:%A} {when.day} {when:%B}"
+
+
 def _day(lowered: str, local_now: datetime) -> date | None:
     today = local_now.date()
     if "day after tomorrow" in lowered:

@@ -88,3 +88,30 @@ class RasaClient:
                     raise RasaUnavailableError(f"Rasa's events API answered HTTP {resp.status}")
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise RasaUnavailableError(f"Rasa could not be reached: {type(exc).__name__}") from exc
+
+    async def execute_action(self, conversation_id: str, action: str) -> list[dict[str, Any]]:
+        """Run one action in the conversation and return the bot's messages (possibly empty).
+
+        Uses ``POST /conversations/{id}/execute``; the messages come back in the REST channel's
+        format.
+
+        Raises:
+            RasaUnavailableError: when Rasa cannot be reached, refuses or answers badly.
+        """
+        params = {"token": self._token, "include_events": "NONE"}
+        try:
+            async with self._session.post(
+                f"{self._base_url}/conversations/{quote(conversation_id, safe='')}/execute",
+                params=params,
+                json={"name": action},
+                timeout=self._timeout,
+            ) as resp:
+                if resp.status != 200:
+                    raise RasaUnavailableError(f"Rasa's execute API answered HTTP {resp.status}")
+                body = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise RasaUnavailableError(f"Rasa could not be reached: {type(exc).__name__}") from exc
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if not isinstance(messages, list):
+            raise RasaUnavailableError("Rasa's execute API returned no list of messages")
+        return [message for message in messages if isinstance(message, dict)]
