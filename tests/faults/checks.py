@@ -12,7 +12,7 @@ from bot.storage.escalations import count_flagged_messages
 from bot.storage.tables import escalations
 from bot.web.replies import SOMETHING_WENT_WRONG
 from bot.web.resends import turn_message_id
-from tests.faults.people import Person
+from tests.faults.people import Person, plans
 
 # Rasa's crisis text arrives split on blank lines; the web app's own copy arrives whole.
 CRISIS_OPENING = crisis_text("US").strip().split("\n\n")[0]
@@ -89,3 +89,15 @@ def report(fault: str, people: list[Person], recovery: float) -> None:
         f"'something went wrong' {sum(SOMETHING_WENT_WRONG in m.replies for m in messages)}, "
         f"back after {recovery:.1f} s"
     )
+
+
+async def assert_newcomer_is_served(web_url: str) -> None:
+    """A person arriving after the fault gets a normal answer: no manual step was needed."""
+    newcomer = Person(web_url, plans(1)[0])  # the first plan has no risk
+    try:
+        await newcomer.start()
+        message = await newcomer.say("hello", risk=False)
+    finally:
+        await newcomer.close()
+    assert message.acked and message.replies
+    assert SOMETHING_WENT_WRONG not in message.replies

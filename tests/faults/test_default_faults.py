@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.engine import Database
-from bot.web.replies import SOMETHING_WENT_WRONG
-from tests.faults.checks import assert_nothing_lost, report
+from tests.faults.checks import assert_newcomer_is_served, assert_nothing_lost, report
 from tests.faults.people import Person, plans
 from tests.faults.stack import SupervisedStack, make_stack, tracker_user_message_ids
 
@@ -78,14 +77,7 @@ async def check_recovered(stack: SupervisedStack, service: str) -> None:
     output = stack.output.read_text()
     assert f"{service} exited with code -9; restarting in" in output
     assert f"{service} is healthy again" in output
-    newcomer = Person(stack.web_url, plans(1)[0])  # the first plan has no risk
-    try:
-        await newcomer.start()
-        message = await newcomer.say("hello", risk=False)
-    finally:
-        await newcomer.close()
-    assert message.acked and message.replies
-    assert SOMETHING_WENT_WRONG not in message.replies
+    await assert_newcomer_is_served(stack.web_url)
 
 
 @pytest.mark.parametrize("service", ["actions", "web"])
