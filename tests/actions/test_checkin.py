@@ -92,7 +92,7 @@ def test_validate_emotions(
     text: str, entities: list[dict[str, Any]], slot: Any, responses: list[str]
 ) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text=text, entities=entities, intent="inform_emotion")
+    tracker = make_tracker(text=text, entities=entities, intent="mood_negative")
     result = ValidateEmotionForm().validate_emotions(text, dispatcher, tracker, {})
     assert result == {"emotions": slot}
     assert [m["text"] for m in dispatcher.messages] == [text_of(r) for r in responses]

@@ -1,0 +1,140 @@
+"""Rasa NLU component: intent classification with word and character n-grams.
+
+Tf-idf weighted word 1-2-grams and character 2-5-grams (inside word boundaries), and a
+multinomial logistic regression over them (scikit-learn). On Ally's short chat messages it
+classifies better than DIET did with the same n-grams (5-fold cross-validation, see
+docs/nlu-evaluation.md), trains in seconds, needs no TensorFlow at parse time and gives the same
+model for the same data (a fixed seed and a deterministic solver). It reads the message text
+itself, so it needs no featuriser before it; `RiskOverride` still has the last word on risk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
+
+MODEL_FILE = "ngram_intent_classifier.joblib"
+MIN_INTENTS = 2  # a classifier needs two classes
+# Words, and punctuation or emoji as tokens of their own ("?" and "😞" carry meaning).
+WORD_PATTERN = r"(?u)\b\w+\b|[^\w\s]"
+
+
+def build_pipeline(config: dict[str, Any]) -> Pipeline:
+    """Return the untrained scikit-learn pipeline that ``config`` describes."""
+    return make_pipeline(
+        make_union(
+            TfidfVectorizer(
+                analyzer="word",
+                ngram_range=tuple(config["word_ngrams"]),
+                token_pattern=WORD_PATTERN,
+                sublinear_tf=True,
+            ),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True
+            ),
+        ),
+        LogisticRegression(
+            C=config["C"], max_iter=config["max_iter"], random_state=config["random_seed"]
+        ),
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class NgramIntentClassifier(GraphComponent):
+    """Predicts the intent and a ranking of the likeliest intents from the message text."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Defaults chosen by cross-validation (docs/nlu-evaluation.md)."""
+        return {
+            "word_ngrams": [1, 2],
+            "char_ngrams": [2, 5],
+            "C": 100.0,
+            "max_iter": 3000,
+            "random_seed": 42,
+            "ranking_length": 10,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        """Keep the config, where to persist, and the trained pipeline (if any)."""
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._pipeline = pipeline
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NgramIntentClassifier:
+        """Create an untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit on every example that has both a text and an intent, then persist."""
+        examples = [m for m in training_data.intent_examples if m.get("text") and m.get("intent")]
+        if len({m.get("intent") for m in examples}) < MIN_INTENTS:
+            return self._resource
+        pipeline = build_pipeline(self._config)
+        pipeline.fit([m.get("text") for m in examples], [m.get("intent") for m in examples])
+        self._pipeline = pipeline
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(pipeline, directory / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NgramIntentClassifier:
+        """Load the trained pipeline; an untrained component predicts nothing."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(directory / MODEL_FILE)  # our own model file, not input
+        except (ValueError, FileNotFoundError):
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set ``intent`` and ``intent_ranking`` on each message with text."""
+        if self._pipeline is None:
+            return messages
+        with_text = [m for m in messages if m.get("text")]
+        if not with_text:
+            return messages
+        probabilities = self._pipeline.predict_proba([m.get("text") for m in with_text])
+        labels = self._pipeline.classes_
+        for message, row in zip(with_text, probabilities, strict=True):
+            order = np.argsort(-row, kind="stable")[: self._config["ranking_length"]]
+            ranking = [{"name": str(labels[i]), "confidence": float(row[i])} for i in order]
+            message.set("intent", ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data needs nothing from this component."""
+        return training_data

@@ -1,0 +1,100 @@
+"""The n-gram intent classifier: trains, predicts a ranking, persists, and is reproducible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.ngram_intent_classifier import NgramIntentClassifier
+
+EXAMPLES = {
+    "greet": ["hi", "hello", "hey there", "good morning", "hiya", "howdy"],
+    "goodbye": ["bye", "see you", "goodbye", "cya later", "night night", "talk soon"],
+    "mood_negative": ["feeling awful", "really low today", "sad", "pretty rubbish", "not good"],
+}
+
+
+def training_data() -> TrainingData:
+    return TrainingData(
+        [
+            Message(data={"text": text, "intent": intent})
+            for intent, texts in EXAMPLES.items()
+            for text in texts
+        ]
+    )
+
+
+def new_classifier(tmp_path: Path, name: str = "clf") -> tuple[NgramIntentClassifier, dict]:
+    (tmp_path / name).mkdir()
+    storage = LocalModelStorage(tmp_path / name)
+    resource = Resource(name)
+    context = ExecutionContext(GraphSchema({}), name)
+    config = {**NgramIntentClassifier.get_default_config()}
+    return NgramIntentClassifier.create(config, storage, resource, context), {
+        "config": config,
+        "model_storage": storage,
+        "resource": resource,
+        "execution_context": context,
+    }
+
+
+def predict(classifier: NgramIntentClassifier, text: str) -> Message:
+    message = Message(data={"text": text})
+    classifier.process([message])
+    return message
+
+
+def test_predicts_the_intent_with_a_sorted_ranking(tmp_path: Path) -> None:
+    classifier, _ = new_classifier(tmp_path)
+    classifier.train(training_data())
+    message = predict(classifier, "hello hello")
+    ranking = message.get("intent_ranking")
+    assert message.get("intent") == ranking[0]
+    assert ranking[0]["name"] == "greet"
+    assert {r["name"] for r in ranking} == set(EXAMPLES)
+    confidences = [r["confidence"] for r in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+    assert predict(classifier, "bye bye").get("intent")["name"] == "goodbye"
+
+
+def test_a_saved_model_loads_and_predicts_the_same(tmp_path: Path) -> None:
+    classifier, kwargs = new_classifier(tmp_path)
+    classifier.train(training_data())
+    loaded = NgramIntentClassifier.load(**kwargs)
+    for text in ["hey", "feeling low", "see you tomorrow", "😞", "ÀÉ 🙂 ??"]:
+        assert predict(loaded, text).get("intent_ranking") == predict(classifier, text).get(
+            "intent_ranking"
+        )
+
+
+def test_the_same_data_trains_the_same_model(tmp_path: Path) -> None:
+    first, _ = new_classifier(tmp_path, "a")
+    second, _ = new_classifier(tmp_path, "b")
+    first.train(training_data())
+    second.train(training_data())
+    coefficients = [c._pipeline.steps[-1][1].coef_ for c in (first, second)]
+    assert np.array_equal(*coefficients)
+
+
+def test_untrained_or_empty_messages_are_left_alone(tmp_path: Path) -> None:
+    classifier, kwargs = new_classifier(tmp_path)
+    assert predict(classifier, "hello").get("intent") is None
+    assert predict(NgramIntentClassifier.load(**kwargs), "hello").get("intent") is None
+    classifier.train(training_data())
+    empty = Message(data={"text": ""})
+    classifier.process([empty])
+    assert empty.get("intent") is None
+
+
+def test_one_intent_is_not_enough_to_train(tmp_path: Path) -> None:
+    classifier, _ = new_classifier(tmp_path)
+    classifier.train(TrainingData([Message(data={"text": "hi", "intent": "greet"})]))
+    assert predict(classifier, "hi").get("intent") is None
