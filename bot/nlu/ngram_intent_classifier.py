@@ -24,6 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
+from bot.nlu.compiled_ngrams import CompiledNgrams, UnsupportedPipeline
+
 MODEL_FILE = "ngram_intent_classifier.joblib"
 MIN_INTENTS = 2  # a classifier needs two classes
 # Words, and punctuation or emoji as tokens of their own ("?" and "😞" carry meaning).
@@ -48,6 +50,16 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
             C=config["C"], max_iter=config["max_iter"], random_state=config["random_seed"]
         ),
     )
+
+
+def _compile(pipeline: Pipeline | None) -> CompiledNgrams | None:
+    """The fast one-message path (bot/nlu/compiled_ngrams.py), or None to use scikit-learn's."""
+    if pipeline is None:
+        return None
+    try:
+        return CompiledNgrams(pipeline)
+    except UnsupportedPipeline:
+        return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -78,6 +90,7 @@ class NgramIntentClassifier(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
+        self._compiled = _compile(pipeline)
 
     @classmethod
     def create(
@@ -97,7 +110,7 @@ class NgramIntentClassifier(GraphComponent):
             return self._resource
         pipeline = build_pipeline(self._config)
         pipeline.fit([m.get("text") for m in examples], [m.get("intent") for m in examples])
-        self._pipeline = pipeline
+        self._pipeline, self._compiled = pipeline, _compile(pipeline)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(pipeline, directory / MODEL_FILE)
         return self._resource
@@ -126,7 +139,11 @@ class NgramIntentClassifier(GraphComponent):
         with_text = [m for m in messages if m.get("text")]
         if not with_text:
             return messages
-        probabilities = self._pipeline.predict_proba([m.get("text") for m in with_text])
+        texts = [m.get("text") for m in with_text]
+        if self._compiled is not None:
+            probabilities = [self._compiled.predict_proba(text) for text in texts]
+        else:
+            probabilities = self._pipeline.predict_proba(texts)
         labels = self._pipeline.classes_
         for message, row in zip(with_text, probabilities, strict=True):
             order = np.argsort(-row, kind="stable")[: self._config["ranking_length"]]

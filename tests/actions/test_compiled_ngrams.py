@@ -1,0 +1,80 @@
+"""The compiled n-gram path returns exactly what the scikit-learn pipeline returns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.nlu.compiled_ngrams import CompiledNgrams, UnsupportedPipeline
+from bot.nlu.ngram_intent_classifier import NgramIntentClassifier, build_pipeline
+
+NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
+ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def nlu_examples() -> tuple[list[str], list[str]]:
+    """Every example in data/nlu, with entity markup reduced to its text."""
+    texts, intents = [], []
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" not in block:
+                continue
+            for line in block["examples"].splitlines():
+                if line.strip().startswith("- "):
+                    texts.append(ENTITY.sub(r"\1", line.strip()[2:]))
+                    intents.append(block["intent"])
+    return texts, intents
+
+
+@pytest.fixture(scope="module")
+def trained() -> tuple[object, CompiledNgrams, list[str]]:
+    texts, intents = nlu_examples()
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.fit(texts, intents)
+    return pipeline, CompiledNgrams(pipeline), texts
+
+
+def test_every_training_example_gets_the_pipelines_probabilities(trained) -> None:
+    pipeline, compiled, texts = trained
+    expected = pipeline.predict_proba(texts)
+    actual = np.array([compiled.predict_proba(text) for text in texts])
+    assert list(compiled.classes_) == list(pipeline.classes_)
+    np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200))
+def test_any_text_gets_the_pipelines_probabilities(trained, text: str) -> None:
+    pipeline, compiled, _ = trained
+    expected = pipeline.predict_proba([text])[0]
+    np.testing.assert_allclose(compiled.predict_proba(text), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_text_with_no_known_ngram_gets_the_prior() -> None:
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.fit(["hi there", "hello you", "bye now", "see ya", "sad", "low"], list("aabbcc"))
+    expected = pipeline.predict_proba(["😶"])[0]
+    np.testing.assert_allclose(CompiledNgrams(pipeline).predict_proba("😶"), expected)
+
+
+def test_two_intents_use_the_binary_probabilities() -> None:
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.fit(["hi there", "hello you", "hey", "bye now", "see ya", "goodbye"], list("aaabbb"))
+    texts = ["hi", "bye", "hello bye", ""]
+    compiled = CompiledNgrams(pipeline)
+    actual = np.array([compiled.predict_proba(text) for text in texts])
+    np.testing.assert_allclose(actual, pipeline.predict_proba(texts), rtol=1e-9, atol=1e-12)
+
+
+def test_other_pipelines_are_refused() -> None:
+    pipeline = build_pipeline(NgramIntentClassifier.get_default_config())
+    pipeline.steps[0][1].transformer_list[0][1].set_params(binary=True)
+    pipeline.fit(["hi", "hello", "bye", "ciao", "sad", "low"], list("aabbcc"))
+    with pytest.raises(UnsupportedPipeline):
+        CompiledNgrams(pipeline)
