@@ -43,14 +43,13 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from jsonschema import ValidationError
-from jsonschema.validators import validator_for
 from rasa.core import run as rasa_run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from bot.nlu.action_result_schema import ActionResultValidator
 from bot.nlu.fast_rules import install_fast_rule_matching
 from bot.nlu.fast_states import install_past_states_cache
 
@@ -124,20 +123,15 @@ def install_recent_action_events(turns: int = ACTION_EVENT_TURNS) -> None:
 
 
 def install_fast_action_validation() -> None:
-    """Replace ``RemoteAction._validate_action_result`` with a precompiled equivalent."""
+    """Replace ``RemoteAction._validate_action_result`` with a faster, equivalent check."""
     original = RemoteAction._validate_action_result
-    schema = RemoteAction.action_response_format_spec()
-    validator_class = validator_for(schema)
-    validator_class.check_schema(schema)  # once, instead of on every call
-    validator = validator_class(schema)
+    validator = ActionResultValidator(RemoteAction.action_response_format_spec())
 
     def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
-        try:
-            validator.validate(result)
-        except ValidationError:
-            # Let Rasa's own code build its message (and raise) for the rare invalid response.
-            return bool(original(self, result))
-        return True
+        if validator.is_valid(result):
+            return True
+        # Let Rasa's own code build its message (and raise) for the rare invalid response.
+        return bool(original(self, result))
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
