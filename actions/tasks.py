@@ -56,6 +56,26 @@ class ActionReviewTask(Action):
         return events
 
 
+class ActionClarifyTaskReview(Action):
+    """While last time's task waits for its review, ask whether a stated plan is news of it.
+
+    "phoned my gran on sunday" reads like a new goal to the classifier; starting goal setting
+    would skip the review the person was just asked for.
+    """
+
+    def name(self) -> str:
+        """Return the action name."""
+        return names.ACTION_CLARIFY_TASK_REVIEW
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Ask the question with the task named; no events."""
+        task = tracker.get_slot(names.SLOT_PENDING_TASK) or "your task"
+        dispatcher.utter_message(**messages.render(names.MSG_ASK_TASK_OR_GOAL, task=task))
+        return []
+
+
 class ActionAskTaskNextStep(Action):
     """Ask for one small change, with an idea that fits the barrier the person named."""
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.tasks import ActionAskTaskNextStep, ActionPlanNextStep, ActionReviewTask
+from actions.tasks import (
+    ActionAskTaskNextStep,
+    ActionClarifyTaskReview,
+    ActionPlanNextStep,
+    ActionReviewTask,
+)
 from bot.dialogue import messages
 from bot.storage.engine import Database
 from bot.storage.goals import plan_task, task_rows
@@ -45,6 +50,20 @@ def test_not_done_starts_problem_solving_without_blame(
     assert "no blame" in texts[0]
     assert events == [SlotSet("task_pending", False), SlotSet("pending_task", None)]
     assert planned.run_sync(task_rows, conversation_id="conv-1")[0]["status"] == status
+
+
+def test_a_plan_stated_during_the_review_is_checked_with_the_task_named() -> None:
+    tracker = make_tracker(
+        {"task_pending": True, "pending_task": "phone my gran"}, intent="state_goal"
+    )
+    events, texts, _ = run(ActionClarifyTaskReview(), tracker)
+    assert events == []
+    assert texts == [
+        "Just to check: is that about last time's plan (phone my gran), or something new "
+        "you'd like to work on?"
+    ]
+    payloads = [b["payload"] for b in messages.render("ask_task_or_goal", task="x")["buttons"]]
+    assert payloads == ["/task_done", "/task_partly_done", "/task_not_done", "/start_goal_setting"]
 
 
 def test_the_next_step_question_fits_the_barrier() -> None:
