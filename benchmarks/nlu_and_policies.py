@@ -3,8 +3,8 @@
 Loads the newest model in models/ and plays the bench's scripted check-ins in memory (no
 tracker store, no custom action runs): each message is parsed, then actions are predicted and
 logged on the tracker until the bot listens, as Rasa's prediction loop does. Runs alternate
-between stock Rasa and Ally's patches (bot/nlu/fast_states.py, fast_rules.py)
-in one process, print the CPU seconds of each, and check that every parse
+between stock Rasa and Ally's patches (bot/nlu/fast_states.py, fast_rules.py,
+sequential_graph.py) in one process, print the CPU seconds of each, and check that every parse
 result and every prediction (action, confidence, policy, events) is identical.
 
 Usage (the Rasa environment): ``.venv/rasa/bin/python benchmarks/nlu_and_policies.py``.
@@ -38,7 +38,7 @@ from rasa.shared.core.events import (  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
 from bot.bench.scripts import generate_scripts  # noqa: E402
-from bot.nlu import fast_rules, fast_states  # noqa: E402
+from bot.nlu import fast_rules, fast_states, sequential_graph  # noqa: E402
 
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
@@ -48,9 +48,11 @@ def patch(on: bool) -> None:
     if on:
         fast_states.install_past_states_cache()
         fast_rules.install_fast_rule_matching()
+        sequential_graph.install_sequential_graph_runner()
     else:
         fast_states.uninstall_past_states_cache()
         fast_rules.uninstall_fast_rule_matching()
+        sequential_graph.uninstall_sequential_graph_runner()
 
 
 async def play(agent: Agent, scripts: list) -> tuple[list[str], float, int]:
