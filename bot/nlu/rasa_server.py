@@ -29,7 +29,8 @@ Three more cut CPU per turn without changing any result (each module says how, a
 compares it with stock Rasa): bot/nlu/fast_states.py (the policies' past states carried
 forward, not rebuilt for every policy call), bot/nlu/fast_rules.py (RulePolicy's rule
 matching without re-decoding every rule) and bot/nlu/sequential_graph.py (the model graph run
-in a fixed order, without dask's scheduler).
+in a fixed order, without dask's scheduler). bot/nlu/action_requests.py keeps the connections
+to the action server alive and encodes the domain once.
 
 Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
 ``python -m bot.nlu.rasa_server run ...`` takes exactly the arguments of ``rasa``.
@@ -50,6 +51,7 @@ from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from bot.nlu.action_requests import install_action_requests
 from bot.nlu.action_result_schema import ActionResultValidator
 from bot.nlu.fast_rules import install_fast_rule_matching
 from bot.nlu.fast_states import install_past_states_cache
@@ -179,6 +181,7 @@ def main() -> None:
     """Run ``rasa`` with the arguments given to this module."""
     install_fast_action_validation()
     install_recent_action_events()
+    install_action_requests()  # wraps the request format above
     install_warm_up()
     install_past_states_cache()
     install_fast_rule_matching()
