@@ -25,11 +25,12 @@ loop, latest action) is Rasa's own, computed from every event as before. Otherwi
 actions look back two turns at most (actions/alliance.py, actions/flow.py, rasa-sdk's
 ``slots_to_validate``).
 
-Three more cut CPU per turn without changing any result (each module says how, and its test
+Four more cut CPU per turn without changing any result (each module says how, and its test
 compares it with stock Rasa): bot/nlu/fast_states.py (the policies' past states carried
 forward, not rebuilt for every policy call), bot/nlu/fast_rules.py (RulePolicy's rule
-matching without re-decoding every rule) and bot/nlu/sequential_graph.py (the model graph run
-in a fixed order, without dask's scheduler). bot/nlu/action_requests.py keeps the connections
+matching without re-decoding every rule), bot/nlu/sequential_graph.py (the model graph run
+in a fixed order, without dask's scheduler) and bot/nlu/fast_copy.py (tracker copies without
+replaying the session). bot/nlu/action_requests.py keeps the connections
 to the action server alive and encodes the domain once.
 
 Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
@@ -53,6 +54,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.nlu.action_requests import install_action_requests
 from bot.nlu.action_result_schema import ActionResultValidator
+from bot.nlu.fast_copy import install_fast_tracker_copies
 from bot.nlu.fast_rules import install_fast_rule_matching
 from bot.nlu.fast_states import install_past_states_cache
 from bot.nlu.sequential_graph import install_sequential_graph_runner
@@ -186,6 +188,7 @@ def main() -> None:
     install_past_states_cache()
     install_fast_rule_matching()
     install_sequential_graph_runner()
+    install_fast_tracker_copies()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
