@@ -11,7 +11,7 @@ same 12 KB domain for every call. Here:
   restart) is not reused; the request opens a new one, as before. Everything else (URL, headers,
   token, timeout, errors) is Rasa's ``EndpointConfig.request``;
 - the request body is the same JSON object, with the domain's part encoded once per loaded
-  domain and the rest encoded per call.
+  domain and the rest encoded per call with ujson (json for what ujson refuses).
 
 Other endpoints (an NLG server, a model server) keep Rasa's behaviour. Used by ``ally up``
 through ``bot/nlu/rasa_server.py``; ``tests/actions/test_action_requests.py`` checks both
@@ -25,6 +25,7 @@ import json
 from typing import Any
 
 import aiohttp
+import ujson
 from rasa.core import run as rasa_run
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
@@ -55,10 +56,18 @@ class ActionCall(dict[str, Any]):
     def encode(self) -> bytes:
         """The body as JSON: the same object as ``json.dumps(self)``."""
         parts = (
-            f"{json.dumps(key)}: {self.domain_json if key == 'domain' else json.dumps(value)}"
+            f"{json.dumps(key)}: {self.domain_json if key == 'domain' else _dumps(value)}"
             for key, value in self.items()
         )
         return ("{" + ", ".join(parts) + "}").encode("utf-8")
+
+
+def _dumps(value: Any) -> str:
+    """JSON text of ``value``: ujson (a Rasa dependency, about twice as fast), else json."""
+    try:
+        return ujson.dumps(value, escape_forward_slashes=False)
+    except (TypeError, ValueError, OverflowError):
+        return json.dumps(value)  # NaN, infinity, odd types: json's text, or json's error
 
 
 class _KeptSession:

@@ -11,6 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -86,10 +88,29 @@ async def call(endpoint: EndpointConfig) -> list[Any]:
     return await action.run(CollectingOutputChannel(), nlg, TRACKER, DOMAIN)
 
 
-def test_the_encoded_body_is_exactly_rasas_json() -> None:
+def test_the_encoded_body_is_rasas_json_object() -> None:
     body = RemoteAction("action_log_mood", None)._action_call_format(tracker(), DOMAIN)
     encoded = ActionCall(body, json.dumps(body["domain"])).encode()
-    assert encoded == json.dumps(body).encode("utf-8")
+    assert json.loads(encoded) == json.loads(json.dumps(body))
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tracker_state=json_values, odd=st.sampled_from([None, float("nan"), float("inf"), 2**70]))
+def test_any_tracker_state_encodes_to_the_same_json_object(tracker_state: Any, odd: Any) -> None:
+    body = {"next_action": "a", "tracker": tracker_state, "domain": {"x": ["/"]}, "odd": odd}
+    encoded = ActionCall(body, json.dumps(body["domain"])).encode()
+    assert repr(json.loads(encoded)) == repr(json.loads(json.dumps(body)))
 
 
 def test_calls_share_a_connection_send_rasas_body_and_survive_a_restart(patched: None) -> None:
