@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.closing import person_zone
 from bot.clock import utcnow
 from bot.dialogue import messages
 from bot.dialogue.scheduling import describe_day
@@ -48,7 +49,8 @@ class ActionOfferDueCheckin(Action):
         if due is None:
             dispatcher.utter_message(**messages.render(names.MSG_CHECKIN_DUE_OFFER_UNDATED))
         else:
-            day = describe_day(due.due_at)
+            # In the person's time zone, as the booking was read (their latest message's).
+            day = describe_day(due.due_at.astimezone(person_zone(tracker)))
             dispatcher.utter_message(**messages.render(names.MSG_CHECKIN_DUE_OFFER, day=day))
         return [
             SlotSet(names.SLOT_PENDING_QUESTION, names.OFFER_CHECKIN),
