@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions import names, services
 from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, answer, emotions_of, mood_of
-from actions.survey import offer_survey_if_due
+from actions.survey_offer import offer_survey_if_due
 from bot.clock import utcnow
 from bot.dialogue import messages
 from bot.dialogue.exercises import SKIPPED, join_words

@@ -11,16 +11,10 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import survey
+from actions import survey_offer
 from actions.closing import ActionCloseSession
-from actions.survey import (
-    COMPLETE,
-    ActionAskSurveyValue,
-    ActionCompleteSurvey,
-    ActionDeclineSurvey,
-    ActionStopSurvey,
-    ValidateSurveyForm,
-)
+from actions.survey import COMPLETE, ActionAskSurveyValue, ValidateSurveyForm, parse_answer
+from actions.survey_outcomes import ActionCompleteSurvey, ActionDeclineSurvey, ActionStopSurvey
 from bot.alliance.instruments import load_instrument
 from bot.dialogue import messages
 from bot.storage.alliance import signals_for
@@ -35,13 +29,13 @@ CLOSE_SLOTS = {"next_checkin": "skipped", "display_name": "skipped"}
 
 @pytest.fixture
 def survey_settings(tmp_path: Path) -> Iterator[None]:
-    survey.override_settings(make_settings(tmp_path))
+    survey_offer.override_settings(make_settings(tmp_path))
     yield
-    survey.override_settings(None)
+    survey_offer.override_settings(None)
 
 
 def use_instrument(tmp_path: Path, name: str) -> None:
-    survey.override_settings(make_settings(tmp_path, ALLY_SURVEY_INSTRUMENT=name))
+    survey_offer.override_settings(make_settings(tmp_path, ALLY_SURVEY_INSTRUMENT=name))
 
 
 def completed_checkins(db: Database, count: int) -> None:
@@ -125,7 +119,7 @@ def test_the_whole_survey_is_asked_stored_and_scored(
             ActionCompleteSurvey(), make_tracker(metadata={"message_id": "m-last"})
         )
     finally:
-        survey.override_settings(None)
+        survey_offer.override_settings(None)
     assert events == [SlotSet("survey_value", None)]
     assert texts == [messages.text("survey_thanks")]
     (admin,) = actions_database.run_sync(administrations_for, conversation_id="conv-1")
@@ -178,7 +172,7 @@ def test_swapping_the_instrument_needs_no_code(actions_database: Database, tmp_p
             result, _ = answer("4")
         run(ActionCompleteSurvey(), make_tracker())
     finally:
-        survey.override_settings(None)
+        survey_offer.override_settings(None)
     assert texts[0].startswith("1 of 6: ")
     assert dispatcher.messages[0]["buttons"][0]["title"] == "1 Strongly disagree"
     assert result == {"survey_value": COMPLETE}
@@ -206,4 +200,4 @@ def test_a_new_offer_closes_a_survey_left_open(actions_database: Database) -> No
 )
 def test_typed_labels_and_numbers_are_read(typed: str, value: int) -> None:
     wai = load_instrument("wai_sr_chatbot")
-    assert survey.parse_answer(make_tracker(), typed, wai) == value
+    assert parse_answer(make_tracker(), typed, wai) == value
