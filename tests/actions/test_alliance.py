@@ -11,9 +11,9 @@ import pytest
 from actions import services
 from actions.alliance import ActionLogAllianceCue, event_id_of, repair_outcome
 from actions.closing import ActionCloseSession
-from actions.flow import ActionStopExercise
 from actions.goals import ActionRejectGoal, ActionSaveGoal
 from actions.greeting import ActionGreet
+from actions.skip_and_stop import ActionStopExercise
 from actions.tasks import ActionReviewTask
 from bot.dialogue import messages
 from bot.storage.alliance import signals_for

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
 
-from actions.flow import ActionSkipQuestion, ActionStopExercise
+from actions.skip_and_stop import ActionSkipQuestion, ActionStopExercise
 from actions.thought_record import TR_SLOTS
 from bot.dialogue import messages
 from bot.storage.checkin_sessions import checkin_rows, start_checkin
