@@ -4,8 +4,9 @@ Loads the newest model in models/ and plays the bench's scripted check-ins in me
 tracker store, no custom action runs): each message is parsed, then actions are predicted and
 logged on the tracker until the bot listens, as Rasa's prediction loop does. Runs alternate
 between stock Rasa and Ally's patches (bot/nlu/fast_states.py, fast_rules.py,
-sequential_graph.py) in one process, print the CPU seconds of each, and check that every parse
-result and every prediction (action, confidence, policy, events) is identical.
+sequential_graph.py, debug_copies.py) in one process, print the CPU seconds of each, and
+check that every parse result and every prediction (action, confidence, policy, events) is
+identical.
 
 Usage (the Rasa environment): ``.venv/rasa/bin/python benchmarks/nlu_and_policies.py``.
 Prints figures, asserts nothing.
@@ -38,7 +39,7 @@ from rasa.shared.core.events import (  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
 from bot.bench.scripts import generate_scripts  # noqa: E402
-from bot.nlu import fast_rules, fast_states, sequential_graph  # noqa: E402
+from bot.nlu import debug_copies, fast_rules, fast_states, sequential_graph  # noqa: E402
 
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
@@ -49,10 +50,12 @@ def patch(on: bool) -> None:
         fast_states.install_past_states_cache()
         fast_rules.install_fast_rule_matching()
         sequential_graph.install_sequential_graph_runner()
+        debug_copies.install_debug_copies()
     else:
         fast_states.uninstall_past_states_cache()
         fast_rules.uninstall_fast_rule_matching()
         sequential_graph.uninstall_sequential_graph_runner()
+        debug_copies.uninstall_debug_copies()
 
 
 async def play(agent: Agent, scripts: list) -> tuple[list[str], float, int]:

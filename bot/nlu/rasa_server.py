@@ -1,37 +1,28 @@
-"""Run Rasa's command line with three fixes for its cost under load.
+"""Run Rasa's command line with Ally's fixes for its cost under load.
 
-1. Validate action results cheaply. Rasa 3.6 checks every action server response with
-``jsonschema.validate(result, schema)``, which first checks the (constant) schema against JSON
-Schema's meta-schema, on every custom action: about 52 ms of CPU of the 55 ms each call costs
-on this project's machine, and a check-in turn runs several custom actions (form validation,
-the question, the logging). Here the schema is checked once at start-up and a compiled
-validator checks each response: the same validation and the same error, about 1 ms.
+1. Check action results cheaply (``bot/nlu/action_result_schema.py``). Rasa 3.6 validates
+every action server response with ``jsonschema.validate``, which first checks the constant
+schema against JSON Schema's meta-schema (about 52 ms of the 55 ms a call cost here), then
+tries each event against all 23 event kinds. The schema is checked once at start-up and each
+event against its own kind: the same verdict, about 0.2 ms; an invalid response still gets
+Rasa's own error.
 
-2. Warm the model up before the server answers. The first parse and the first policy
-prediction trace TensorFlow functions and fill caches; without a warm-up the first people pay
-for it. The agent is loaded in a Sanic ``before_server_start`` listener, so ``/status`` (the
-supervisor's health check) only answers after the warm-up: nobody meets a cold model. The
-warm-up parses a few texts and predicts on in-memory trackers: no tracker store writes, no
-custom actions, nothing in Ally's database.
+2. Warm the model up before the server answers. The agent is loaded in a Sanic
+``before_server_start`` listener, so ``/status`` (the supervisor's health check) only answers
+after a few parses and predictions on in-memory trackers: no tracker store writes, no custom
+actions, nothing in Ally's database. Nobody meets a cold model.
 
 3. Send the action server the recent events only. Rasa posts the tracker with EVERY event of
-the session to the action server for each custom action, so a long conversation makes each
-call bigger and slower (measured: 49 KB at turn 10, 369 KB at turn 100, growing without bound
-within a session; Rasa encodes it, the action server decodes and rebuilds it). Here the
-request carries the events from the person's ``ACTION_EVENT_TURNS``-th last message on, plus
-the session start and the latest run of each action before that (so "did this action run in
-this session?" keeps its answer); the rest of the tracker state (slots, latest message, active
-loop, latest action) is Rasa's own, computed from every event as before. Otherwise Ally's
-actions look back two turns at most (actions/alliance.py, actions/flow.py, rasa-sdk's
-``slots_to_validate``).
+the session for each custom action, so a long conversation makes each call bigger and slower
+(49 KB at turn 10, 369 KB at turn 100). Here the request carries the events from the person's
+``ACTION_EVENT_TURNS``-th last message on, plus the session start and the latest run of each
+action before that (so "did this action run in this session?" keeps its answer); the rest of
+the tracker state (slots, latest message, active loop, latest action) is Rasa's own, computed
+from every event. Ally's actions look back two turns at most (actions/alliance.py,
+actions/flow.py, rasa-sdk's ``slots_to_validate``).
 
-Four more cut CPU per turn without changing any result (each module says how, and its test
-compares it with stock Rasa): bot/nlu/fast_states.py (the policies' past states carried
-forward, not rebuilt for every policy call), bot/nlu/fast_rules.py (RulePolicy's rule
-matching without re-decoding every rule), bot/nlu/sequential_graph.py (the model graph run
-in a fixed order, without dask's scheduler) and bot/nlu/fast_copy.py (tracker copies without
-replaying the session). bot/nlu/action_requests.py keeps the connections
-to the action server alive and encodes the domain once.
+4. The per-turn changes listed in ``bot/nlu/hot_path.py``, each compared with stock Rasa by
+its test.
 
 Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
 ``python -m bot.nlu.rasa_server run ...`` takes exactly the arguments of ``rasa``.
@@ -52,12 +43,8 @@ from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-from bot.nlu.action_requests import install_action_requests
 from bot.nlu.action_result_schema import ActionResultValidator
-from bot.nlu.fast_copy import install_fast_tracker_copies
-from bot.nlu.fast_rules import install_fast_rule_matching
-from bot.nlu.fast_states import install_past_states_cache
-from bot.nlu.sequential_graph import install_sequential_graph_runner
+from bot.nlu.hot_path import install_hot_path
 
 logger = logging.getLogger(__name__)
 
@@ -183,12 +170,8 @@ def main() -> None:
     """Run ``rasa`` with the arguments given to this module."""
     install_fast_action_validation()
     install_recent_action_events()
-    install_action_requests()  # wraps the request format above
     install_warm_up()
-    install_past_states_cache()
-    install_fast_rule_matching()
-    install_sequential_graph_runner()
-    install_fast_tracker_copies()
+    install_hot_path()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
