@@ -92,6 +92,14 @@ NO_RISK_CASES = [
     "my mum will kill me if i'm late",
     "i cut myself shaving",
     "hit me up later",
+    # eating, voices and blackmail words in everyday use (next to the rules that need them)
+    "i ate so much i made myself sick",
+    "i made myself sick with worry",
+    "i skipped lunch on purpose to save money",
+    "i stopped eating meat",
+    "i purged my wardrobe",
+    "the voice assistant told me to set a timer",
+    "my voice is hurting from singing",
     # fiction, study and news
     "the film is about a man who wants to kill himself",
     "writing an essay on suicide prevention",
