@@ -1,4 +1,4 @@
-"""Regression floors on the two generalisation probes (see docs/risk.md).
+"""Regression floors on the generalisation probes (see docs/risk.md).
 
 ``risk_probe_2.jsonl`` was written on 2026-11-25 before the third rule round,
 measured first (recall 0.731, false alarms 8/341), then used for tuning (recall
@@ -6,7 +6,9 @@ measured first (recall 0.731, false alarms 8/341), then used for tuning (recall
 measured once, untouched (recall 0.768, false alarms 5/170): it is the honest
 estimate for new messages, so it must not be tuned on. The floors sit a little
 below (ceilings a little above) the measured figures, so a change that makes
-the detector worse on either probe fails here.
+the detector worse on any probe fails here. ``risk_probe_4.jsonl`` was written on
+2026-11-26 before the fourth round, measured first (recall 0.867, false alarms 1/41), then
+used for tuning (recall 0.933, 1/41).
 """
 
 import json
@@ -38,6 +40,11 @@ PROBES = {
         "p3-", 20, 150, 0.74, 0.045,
         {"suicidal_ideation": 0.66, "suicide_plan_or_means": 0.42, "self_harm": 0.75,
          "harm_to_others": 0.75, "abuse_or_unsafe": 0.75, "medical_emergency": 0.85},
+    ),
+    "risk_probe_4.jsonl": (
+        "p4-", 10, 40, 0.90, 0.05,
+        {"suicidal_ideation": 0.86, "suicide_plan_or_means": 0.66, "self_harm": 0.83,
+         "harm_to_others": 0.83, "abuse_or_unsafe": 0.8, "medical_emergency": 0.9},
     ),
 }  # fmt: skip
 
