@@ -100,6 +100,12 @@ NO_RISK_CASES = [
     "i purged my wardrobe",
     "the voice assistant told me to set a timer",
     "my voice is hurting from singing",
+    "i'm on the bridge waiting for my mate",
+    "i said my goodbyes at the leaving do",
+    "i gave my dog to my mum so she's looked after while i'm on holiday",
+    "it would be easier for everyone if i just stopped talking",
+    "i'm going to get my knife and sort the veg",
+    "he's fitting the new kitchen",
     # fiction, study and news
     "the film is about a man who wants to kill himself",
     "writing an essay on suicide prevention",

@@ -8,7 +8,8 @@ estimate for new messages, so it must not be tuned on. The floors sit a little
 below (ceilings a little above) the measured figures, so a change that makes
 the detector worse on any probe fails here. ``risk_probe_4.jsonl`` was written on
 2026-11-26 before the fourth round, measured first (recall 0.867, false alarms 1/41), then
-used for tuning (recall 0.933, 1/41).
+used for tuning (recall 0.933, 1/41). ``risk_probe_5.jsonl`` was written after that, measured
+first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30).
 """
 
 import json
@@ -45,6 +46,11 @@ PROBES = {
         "p4-", 10, 40, 0.90, 0.05,
         {"suicidal_ideation": 0.86, "suicide_plan_or_means": 0.66, "self_harm": 0.83,
          "harm_to_others": 0.83, "abuse_or_unsafe": 0.8, "medical_emergency": 0.9},
+    ),
+    "risk_probe_5.jsonl": (
+        "p5-", 5, 30, 0.86, 0.04,
+        {"suicidal_ideation": 0.88, "suicide_plan_or_means": 0.7, "self_harm": 0.8,
+         "harm_to_others": 0.8, "abuse_or_unsafe": 0.6, "medical_emergency": 0.8},
     ),
 }  # fmt: skip
 
