@@ -106,6 +106,10 @@ NO_RISK_CASES = [
     "it would be easier for everyone if i just stopped talking",
     "i'm going to get my knife and sort the veg",
     "he's fitting the new kitchen",
+    "it's a secret",
+    "i drank a whole bottle of water",
+    "my face is drooping from tiredness lol",
+    "i can't feel my fingers it's so cold",
     # fiction, study and news
     "the film is about a man who wants to kill himself",
     "writing an essay on suicide prevention",

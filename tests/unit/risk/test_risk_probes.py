@@ -9,7 +9,8 @@ below (ceilings a little above) the measured figures, so a change that makes
 the detector worse on any probe fails here. ``risk_probe_4.jsonl`` was written on
 2026-11-26 before the fourth round, measured first (recall 0.867, false alarms 1/41), then
 used for tuning (recall 0.933, 1/41). ``risk_probe_5.jsonl`` was written after that, measured
-first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30).
+first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30). ``risk_probe_6.jsonl`` likewise: 0.795 (1/30) first,
+1.000 (0/30) after tuning.
 """
 
 import json
@@ -51,6 +52,11 @@ PROBES = {
         "p5-", 5, 30, 0.86, 0.04,
         {"suicidal_ideation": 0.88, "suicide_plan_or_means": 0.7, "self_harm": 0.8,
          "harm_to_others": 0.8, "abuse_or_unsafe": 0.6, "medical_emergency": 0.8},
+    ),
+    "risk_probe_6.jsonl": (
+        "p6-", 6, 30, 0.95, 0.04,
+        {"suicidal_ideation": 0.8, "suicide_plan_or_means": 0.8, "self_harm": 0.85,
+         "harm_to_others": 0.85, "abuse_or_unsafe": 0.85, "medical_emergency": 0.85},
     ),
 }  # fmt: skip
 
