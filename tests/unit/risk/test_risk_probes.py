@@ -9,8 +9,8 @@ below (ceilings a little above) the measured figures, so a change that makes
 the detector worse on any probe fails here. ``risk_probe_4.jsonl`` was written on
 2026-11-26 before the fourth round, measured first (recall 0.867, false alarms 1/41), then
 used for tuning (recall 0.933, 1/41). ``risk_probe_5.jsonl`` was written after that, measured
-first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30). ``risk_probe_6.jsonl`` likewise: 0.795 (1/30) first,
-1.000 (0/30) after tuning.
+first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30). ``risk_probe_6.jsonl``
+likewise: 0.795 (1/30) first, 1.000 (0/30) after tuning.
 """
 
 import json
