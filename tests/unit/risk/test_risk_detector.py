@@ -110,6 +110,10 @@ NO_RISK_CASES = [
     "i drank a whole bottle of water",
     "my face is drooping from tiredness lol",
     "i can't feel my fingers it's so cold",
+    "i've sorted out who gets the spare room",
+    "i'm frightened of what my teacher will say about my essay",
+    "i'm diabetic and i need a snack",
+    "i smashed a glass on the floor by accident",
     # fiction, study and news
     "the film is about a man who wants to kill himself",
     "writing an essay on suicide prevention",
