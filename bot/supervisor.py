@@ -51,6 +51,10 @@ class RestartPolicy:
         """Seconds to wait before restarting after the ``recent_crashes``-th crash (1-based)."""
         return float(min(self.base_delay * 2 ** max(recent_crashes - 1, 0), self.max_delay))
 
+    def with_crash(self, crashes: list[float], now: float) -> list[float]:
+        """The crash times of ``crashes`` still inside the window, and a new one at ``now``."""
+        return [t for t in crashes if now - t < self.window_seconds] + [now]
+
 
 class ServiceFailedError(Exception):
     """A service exited or did not become healthy."""
@@ -181,9 +185,8 @@ class Supervisor:
 
     async def _restart_after_crash(self, spec: ServiceSpec, reason: str) -> None:
         while True:
-            now = time.monotonic()
             window = self._restart.window_seconds
-            crashes = [t for t in self._crashes[spec.name] if now - t < window] + [now]
+            crashes = self._restart.with_crash(self._crashes[spec.name], time.monotonic())
             self._crashes[spec.name] = crashes
             if len(crashes) > self._restart.max_restarts:
                 raise ServiceFailedError(

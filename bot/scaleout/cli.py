@@ -7,14 +7,17 @@ import sys
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.logs import configure_logging
 from bot.scaleout.topology import ScaleTopology
+from bot.scaleout.watchdog import HEALTH_FILE, BackendWatchdog, scale_backends, watching_backends
 
 
 def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
     """Start PostgreSQL and Redis, then N action servers, N Rasa replicas and the web app.
 
-    Ctrl-C stops the services, then Redis and PostgreSQL; PostgreSQL keeps its data under
-    ``<var>/scale/pg`` for the next run.
+    While the stack runs, a watchdog restarts PostgreSQL or Redis when one dies
+    (bot/scaleout/watchdog.py). Ctrl-C stops the services, then Redis and PostgreSQL;
+    PostgreSQL keeps its data under ``<var>/scale/pg`` for the next run.
 
     Raises:
         AllyError: a missing server binary, a taken port, or a server that would not start.
@@ -38,6 +41,7 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
     elif not is_current(settings):
         print("training the model (data or config changed) ...", flush=True)
         train(settings, log_path=log_dir / "train.log")
+    configure_logging(settings)  # the watchdog's events
     try:
         print(f"starting PostgreSQL (port {topology.postgres.port}) and Redis "
               f"(port {topology.redis_port}) ...", flush=True)  # fmt: skip
@@ -46,6 +50,8 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
         supervisor = Supervisor(
             topology.service_specs(), cwd=settings.project_dir, log_dir=log_dir, out=sys.stdout
         )
+        health_path = settings.var_dir / HEALTH_FILE
+        watchdog = BackendWatchdog(scale_backends(topology.postgres, topology.redis), health_path)
 
         def ready() -> None:
             rasa = "\n".join(
@@ -59,11 +65,12 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
                 f"  PostgreSQL     {topology.database_url} (app)\n"
                 f"                 {topology.tracker_url} (Rasa's tracker store)\n"
                 f"  Redis          127.0.0.1:{topology.redis_port} (lock store)\n"
+                f"  their health   {health_path}\n"
                 f"  logs           {log_dir}/\n"
                 "Press Ctrl-C to stop.",
                 flush=True,
             )
 
-        return asyncio.run(run_stack(supervisor, on_ready=ready))
+        return asyncio.run(watching_backends(watchdog, run_stack(supervisor, on_ready=ready)))
     finally:
         topology.shutdown_backends()

@@ -55,6 +55,16 @@ class RedisServer:
         """The server's process id while it runs."""
         return self._proc.pid if self._proc and self._proc.poll() is None else None
 
+    def is_alive(self) -> bool:
+        """True while the server runs: the watchdog's check.
+
+        For a server started here, while its process runs; for one found running, while it
+        answers PING.
+        """
+        if self._proc is not None:
+            return self._proc.poll() is None
+        return ping(self.port)
+
     def argv(self) -> list[str]:
         """The command line: loopback only, no persistence, protected mode on."""
         return [redis_bin(), "--port", str(self.port), "--bind", "127.0.0.1",
