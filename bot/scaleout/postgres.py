@@ -16,12 +16,13 @@ from pathlib import Path
 
 from bot.scaleout.errors import BackendError, MissingBinaryError
 from bot.scaleout.ports import free_port
-from bot.scaleout.processes import process_runs
+from bot.scaleout.processes import process_runs, wait_reaped
 
 TOOLS = ("initdb", "pg_ctl", "createdb", "pg_isready")
 COMMAND_TIMEOUT = 120.0
 USER = "ally"
 APP_DATABASE = "ally"
+REAP_WAIT_SECONDS = 10.0
 
 
 def postgres_bin(tool: str) -> str:
@@ -119,6 +120,11 @@ class PostgresCluster:
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
+        killed = self._recorded_pid()
+        if killed is not None:
+            # PostgreSQL refuses to start while the pid file names any process, an unreaped
+            # killed server too: give its parent (PID 1) a moment to reap it.
+            wait_reaped(killed, REAP_WAIT_SECONDS)
         options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1"
         try:
             self._run(postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options,
@@ -153,11 +159,15 @@ class PostgresCluster:
         Cheaper than :meth:`is_running` (no ``pg_ctl`` under ``runuser``, every second), and a
         killed server that is not reaped yet already counts as dead.
         """
+        pid = self._recorded_pid()
+        return pid is not None and process_runs(pid)
+
+    def _recorded_pid(self) -> int | None:
+        """The process id in ``postmaster.pid``: the server's, or a dead server's."""
         try:
-            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            return int((self.data / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
-            return False
-        return process_runs(pid)
+            return None
 
     def is_ready(self) -> bool:
         """True when the server accepts connections (``pg_isready``): the health check."""

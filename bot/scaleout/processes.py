@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import time
 from pathlib import Path
 
 
@@ -32,3 +33,15 @@ def process_runs(pid: int) -> bool:
     with contextlib.suppress(ChildProcessError):  # not our child: its parent reaps it
         os.waitpid(pid, os.WNOHANG)
     return False
+
+
+def wait_reaped(pid: int, seconds: float) -> None:
+    """Wait at most ``seconds`` while process ``pid`` has exited but is not reaped yet."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not process_runs(pid) and is_listed(pid):
+        time.sleep(0.05)
+
+
+def is_listed(pid: int) -> bool:
+    """True while ``pid`` is in the process table, running or not yet reaped."""
+    return Path(f"/proc/{pid}").exists()
