@@ -41,7 +41,6 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
     elif not is_current(settings):
         print("training the model (data or config changed) ...", flush=True)
         train(settings, log_path=log_dir / "train.log")
-    configure_logging(settings)  # the watchdog's events
     try:
         print(f"starting PostgreSQL (port {topology.postgres.port}) and Redis "
               f"(port {topology.redis_port}) ...", flush=True)  # fmt: skip
@@ -50,6 +49,7 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
         supervisor = Supervisor(
             topology.service_specs(), cwd=settings.project_dir, log_dir=log_dir, out=sys.stdout
         )
+        configure_logging(settings)  # the watchdog's events, on standard error
         health_path = settings.var_dir / HEALTH_FILE
         watchdog = BackendWatchdog(scale_backends(topology.postgres, topology.redis), health_path)
 
