@@ -98,3 +98,17 @@ def test_one_intent_is_not_enough_to_train(tmp_path: Path) -> None:
     classifier, _ = new_classifier(tmp_path)
     classifier.train(TrainingData([Message(data={"text": "hi", "intent": "greet"})]))
     assert predict(classifier, "hi").get("intent") is None
+
+
+def test_words_as_typed_are_still_an_option(tmp_path: Path) -> None:
+    classifier, _ = new_classifier(tmp_path)
+    classifier._config = {**classifier._config, "word_units": "word", "grammatical_cues": False}
+    classifier.train(training_data())
+    assert predict(classifier, "hiya there").get("intent")["name"] == "greet"
+
+
+def test_a_misspelt_word_unit_is_a_clear_error(tmp_path: Path) -> None:
+    classifier, _ = new_classifier(tmp_path)
+    classifier._config = {**classifier._config, "word_units": "lemmas"}
+    with pytest.raises(ValueError, match="word_units"):
+        classifier.train(training_data())
