@@ -1,6 +1,6 @@
 """Rasa NLU component: intent classification with word and character n-grams.
 
-Tf-idf weighted lemma (or word) 1-2-grams, character 2-5-grams (inside word boundaries) and
+Tf-idf weighted lemma (or word) 1-2-grams, character 1-5-grams (inside word boundaries) and
 grammatical cues (past tense, negation, plans; ``bot/nlu/cues.py``), and a multinomial logistic
 regression over them (scikit-learn). On Ally's short chat messages it
 classifies better than DIET did with the same n-grams (5-fold cross-validation, see
@@ -88,7 +88,7 @@ class NgramIntentClassifier(GraphComponent):
         return {
             "word_ngrams": [1, 2],
             "word_units": "lemma",
-            "char_ngrams": [2, 5],
+            "char_ngrams": [1, 5],
             "grammatical_cues": True,
             "C": 100.0,
             "max_iter": 3000,
