@@ -45,6 +45,7 @@ class CueWords:
     irregular_past: frozenset[str]
     future: frozenset[str]
     negation: frozenset[str]
+    not_negating: frozenset[str]
 
 
 @cache
@@ -77,8 +78,11 @@ class GrammaticalCues:
     def __call__(self, text: str) -> list[str]:
         """Return the cue tokens of ``text`` (none for a text without cues)."""
         words = cue_words()
+        lowered = f" {' '.join(_words(text))} "
+        for phrase in words.not_negating:  # whole words only: "why nothing" stays
+            lowered = lowered.replace(f" {phrase} ", " ")
         cues: list[str] = []
-        for raw in _words(text):
+        for raw in lowered.split():
             word = raw.replace("'", "")
             if word in words.irregular_past or (
                 len(word) >= MIN_ED_PAST and word.endswith("ed") and word not in words.not_past_ed

@@ -47,6 +47,13 @@ def test_negations_count_with_or_without_apostrophes() -> None:
     assert cues("not great not terrible") == [NEGATION, NEGATION, DOUBLE_NEGATION]
 
 
+def test_set_phrases_do_not_negate() -> None:
+    assert cues("sure why not") == []
+    assert cues("no worries, thanks") == []
+    assert cues("why nothing works") == [NEGATION]
+    assert cues("no") == [NEGATION]
+
+
 def test_a_negated_past_is_its_own_cue() -> None:
     assert cues("didn't go") == [PAST, NEGATION, NEGATED_PAST]
     assert cues("never walked") == [NEGATION, PAST, NEGATED_PAST]
@@ -59,7 +66,7 @@ def test_every_cue_is_in_the_fixed_vocabulary() -> None:
 
 def test_the_word_lists_are_lower_case_and_distinct() -> None:
     words = cue_words()
-    for name in ("not_past_ed", "irregular_past", "future", "negation"):
+    for name in ("not_past_ed", "irregular_past", "future", "negation", "not_negating"):
         entries = getattr(words, name)
         assert entries, name
         assert all(word == word.lower() and "'" not in word for word in entries), name
@@ -86,6 +93,7 @@ def test_an_unquoted_yaml_boolean_is_refused(tmp_path) -> None:
     path = tmp_path / "cues.yml"
     path.write_text(
         "not_past_ed: [tired]\nirregular_past: [went]\nfuture: [will]\nnegation: [no]\n"
+        "not_negating: []\n"
     )
     with pytest.raises(ValueError, match="negation"):
         cue_words(path)
