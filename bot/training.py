@@ -15,7 +15,8 @@ from bot.errors import AllyError
 from bot.risk.crisis_domain import write_crisis_domain
 from bot.stack import rasa_environment, rasa_executable
 
-TRAINING_INPUTS = ("config.yml", "domain", "data")
+# The classifier's cue word lists are read at training time too (bot/nlu/cues.py).
+TRAINING_INPUTS = ("config.yml", "domain", "data", "bot/nlu/data")
 STAMP_NAME = ".ally-fingerprint"
 
 

@@ -16,6 +16,7 @@ pipeline and the word lists are loaded once per process, not pickled.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +59,15 @@ def cue_words(path: Path = CUES_FILE) -> CueWords:
             raise ValueError(f"{path}: {key} has an entry that is not text (quote no, on, off)")
         lists[key] = frozenset(word.lower().replace("'", "") for word in data[key])
     return CueWords(**lists)
+
+
+def cue_words_digest(path: Path = CUES_FILE) -> str:
+    """Return the SHA-256 of the cue word file, for the classifier's config.
+
+    Rasa retrains a component when its config changes, and knows nothing of the files the
+    component reads itself.
+    """
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @cache

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from bot.nlu.compiled_ngrams import CompiledNgrams, UnsupportedPipeline
-from bot.nlu.cues import CUE_TOKENS, GrammaticalCues, LemmaNgrams
+from bot.nlu.cues import CUE_TOKENS, GrammaticalCues, LemmaNgrams, cue_words_digest
 
 MODEL_FILE = "ngram_intent_classifier.joblib"
 MIN_INTENTS = 2  # a classifier needs two classes
@@ -90,6 +90,8 @@ class NgramIntentClassifier(GraphComponent):
             "word_units": "lemma",
             "char_ngrams": [1, 5],
             "grammatical_cues": True,
+            # Not a setting: the word lists' digest, so that editing cues.yml retrains.
+            "cue_words_sha256": cue_words_digest(),
             "C": 100.0,
             "max_iter": 3000,
             "random_seed": 42,

@@ -112,3 +112,9 @@ def test_a_misspelt_word_unit_is_a_clear_error(tmp_path: Path) -> None:
     classifier._config = {**classifier._config, "word_units": "lemmas"}
     with pytest.raises(ValueError, match="word_units"):
         classifier.train(training_data())
+
+
+def test_editing_the_cue_words_changes_the_config_rasa_fingerprints() -> None:
+    from bot.nlu.cues import cue_words_digest
+
+    assert NgramIntentClassifier.get_default_config()["cue_words_sha256"] == cue_words_digest()
