@@ -50,6 +50,9 @@ RISK_CASES = [
     ("i've started self-harming again", "self_harm", "high"),
     ("i keep burning myself with a lighter", "self_harm", "high"),
     ("relapsed on sh", "self_harm", "high"),
+    # a blade or razor named earlier, then only "it" or "them" (2026-11-26)
+    ("i'm going to use them on my wrists", "self_harm", "high"),
+    ("dragged it along my forearm till it bled", "self_harm", "high"),
     # harm to others
     ("i want to kill him", "harm_to_others", "high"),
     ("i'm going to hurt someone", "harm_to_others", "high"),
@@ -75,6 +78,10 @@ def test_risk_is_detected(text: str, category: str, minimum: str) -> None:
 
 
 NO_RISK_CASES = [
+    # things put on or against a wrist for what they are for
+    "i put perfume on my wrists",
+    "the physio said to use it on my wrist for the sprain",
+    "i pressed it against my wrist to feel my pulse",
     # negation
     "I would never hurt myself",
     "I'm not suicidal",
