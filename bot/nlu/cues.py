@@ -70,11 +70,10 @@ def cue_words_digest(path: Path = CUES_FILE) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@cache
 def _lemmatiser() -> Language:
-    from bot.risk.detector import build_nlp
+    from bot.risk.detector import shared_nlp
 
-    return build_nlp()
+    return shared_nlp()
 
 
 def _words(text: str) -> list[str]:

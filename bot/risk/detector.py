@@ -49,6 +49,16 @@ def build_nlp() -> Language:
     return nlp
 
 
+@functools.lru_cache(maxsize=1)
+def shared_nlp() -> Language:
+    """Return the process-wide pipeline of :func:`build_nlp`, built on first use.
+
+    The risk detector and the intent classifier's lemmas both use it: one copy of the lemma
+    tables per process (about 11 MB each).
+    """
+    return build_nlp()
+
+
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """Split long text at a line/sentence/space break so no piece exceeds CHUNK_CHARS."""
     offset = 0
@@ -80,7 +90,7 @@ class RiskDetector:
         from bot.risk.matching import FilteredMatcher
 
         self.lexicon = lexicon or load_lexicon()
-        self.nlp = build_nlp()
+        self.nlp = shared_nlp()
         self._breaks = frozenset(self.lexicon.clause_breaks)
         self._bridges = frozenset(self.lexicon.negation_bridges)
         self.rules: dict[str, Rule] = {r.id: r for r in self.lexicon.rules}
