@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+
+from actions.server import requested_action
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MARKER = "zebraquokka"
@@ -170,3 +173,21 @@ def test_logs_are_json_lines_without_message_text(server: Server) -> None:
         assert {"ts", "level", "logger", "message"} <= set(payload)
     assert any(json.loads(line)["level"] == "ERROR" for line in lines)  # the malformed call
     assert MARKER not in server.log.read_text()
+
+
+class _Request:
+    """What ``requested_action`` reads of a Sanic request."""
+
+    def __init__(self, body: bytes, parsed: Any = None, encoding: str | None = None) -> None:
+        self.body, self.parsed_json = body, parsed
+        self.headers = {"Content-Encoding": encoding} if encoding else {}
+
+
+def test_requested_action_reuses_the_parsed_body_and_reads_deflated_ones() -> None:
+    call = {"next_action": "action_skip_question", "tracker": {}}
+    assert requested_action(_Request(b"not parsed again", parsed=call)) == "action_skip_question"
+    deflated = zlib.compress(json.dumps(call).encode())
+    assert requested_action(_Request(deflated, encoding="deflate")) == "action_skip_question"
+    assert requested_action(_Request(json.dumps(call).encode())) == "action_skip_question"
+    assert requested_action(_Request(b"{broken")) is None
+    assert requested_action(_Request(b"[1, 2]")) is None
