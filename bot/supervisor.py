@@ -1,7 +1,10 @@
 """Starts the stack's processes in order, waits for each to be healthy, and stops them cleanly.
 
 A service that dies while the stack runs is restarted on its own, after a backoff that doubles
-with each recent crash, while the others keep serving. After too many crashes in a short window
+with each recent crash, while the others keep serving. A service that still runs but no longer
+answers its health check (a deadlock, a blocked event loop, a stopped process) is killed after
+a few checks in a row without an answer (see :class:`LivenessPolicy`) and restarted the same
+way. After too many crashes in a short window
 (see :class:`RestartPolicy`) the supervisor gives up: it stops the others, prints that
 service's log tail and exits non-zero. A service that fails during start-up fails the start at
 once. Ctrl-C or SIGTERM stops everything.
@@ -31,6 +34,7 @@ STOP_GRACE_SECONDS = 10.0
 
 # How long a service whose own budget ran out while it waited its turn may still take.
 LATE_CHECK_SECONDS = 10.0
+STARTUP_CHECK_SECONDS = 2.0  # one health check while a service starts
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,21 @@ class RestartPolicy:
         return [t for t in crashes if now - t < self.window_seconds] + [now]
 
 
+@dataclass(frozen=True)
+class LivenessPolicy:
+    """How a running service is checked: its health URL every ``interval_seconds``.
+
+    A check fails when no 200 answer comes within ``timeout_seconds``; ``failures`` failed
+    checks in a row mean the service hangs, and it is killed and restarted. The defaults give a
+    busy Rasa (its health answer waits behind the turns on its event loop, about 2 s at 50
+    people with no pause) a wide margin: a service is killed after about 50 s without answering.
+    """
+
+    interval_seconds: float = 10.0
+    timeout_seconds: float = 10.0
+    failures: int = 3
+
+
 class ServiceFailedError(Exception):
     """A service exited or did not become healthy."""
 
@@ -79,6 +98,15 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+async def answers(http: aiohttp.ClientSession, url: str, timeout: float) -> bool:
+    """Return True when ``url`` answers 200 within ``timeout`` seconds."""
+    try:
+        async with http.get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+            return resp.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
 class Supervisor:
     """Runs a list of services from ``cwd``, logging each to ``log_dir/<name>.log``."""
 
@@ -90,12 +118,14 @@ class Supervisor:
         log_dir: Path,
         out: TextIO,
         restart: RestartPolicy | None = None,
+        liveness: LivenessPolicy | None = None,
     ) -> None:
         self._specs = specs
         self._cwd = cwd
         self._log_dir = log_dir
         self._out = out
         self._restart = restart or RestartPolicy()
+        self._liveness = liveness or LivenessPolicy()
         self._procs: dict[str, asyncio.subprocess.Process] = {}
         self._crashes: dict[str, list[float]] = {spec.name: [] for spec in specs}
         self._stopping = asyncio.Event()
@@ -152,11 +182,8 @@ class Supervisor:
             for name, other in watched.items():  # during start-up, any service dying fails it
                 if other.returncode is not None:
                     raise ServiceFailedError(name, f"exited with code {other.returncode}")
-            with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                timeout = aiohttp.ClientTimeout(total=2)
-                async with http.get(spec.health_url, timeout=timeout) as resp:
-                    if resp.status == 200:
-                        return
+            if await answers(http, spec.health_url, STARTUP_CHECK_SECONDS):
+                return
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(proc.wait(), timeout=0.5)
         raise ServiceFailedError(spec.name, f"was not healthy after {spec.startup_timeout:.0f} s")
@@ -176,12 +203,38 @@ class Supervisor:
                 task.result()  # a keeper only ends by raising ServiceFailedError
 
     async def _keep_running(self, spec: ServiceSpec) -> None:
-        """Restart one service whenever it exits, with backoff; raise when crashes pile up."""
+        """Restart one service whenever it exits or hangs; raise when crashes pile up."""
         while True:
-            code = await self._procs[spec.name].wait()
+            reason = await self._until_exit_or_hang(spec)
             if self._stopping.is_set():
                 return  # shutting down: nothing to restart
-            await self._restart_after_crash(spec, f"exited with code {code}")
+            await self._restart_after_crash(spec, reason)
+
+    async def _until_exit_or_hang(self, spec: ServiceSpec) -> str:
+        """Check the running service's health until it exits or hangs; return why it stopped.
+
+        A hung service is killed (SIGKILL: a hung process may not handle SIGTERM).
+        """
+        proc, policy = self._procs[spec.name], self._liveness
+        failed = 0
+        async with aiohttp.ClientSession() as http:
+            while True:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    code = await asyncio.wait_for(proc.wait(), timeout=policy.interval_seconds)
+                    return f"exited with code {code}"
+                if self._stopping.is_set():
+                    return "was stopped"
+                healthy = await answers(http, spec.health_url, policy.timeout_seconds)
+                failed = 0 if healthy else failed + 1
+                if failed < policy.failures:
+                    continue
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                await proc.wait()
+                return (
+                    f"did not answer {failed} health checks in a row "
+                    f"({policy.timeout_seconds:g} s each) and was killed"
+                )
 
     async def _restart_after_crash(self, spec: ServiceSpec, reason: str) -> None:
         while True:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.stack import ServiceSpec
-from bot.supervisor import RestartPolicy, Supervisor, run_stack
+from bot.supervisor import LivenessPolicy, RestartPolicy, Supervisor, run_stack
 
 FAST = RestartPolicy(max_restarts=2, window_seconds=60, base_delay=0.1, max_delay=0.4)
 
@@ -178,3 +180,36 @@ def test_a_restart_that_never_gets_healthy_counts_as_another_crash(tmp_path: Pat
     assert "once exited with code 3; restarting" in out
     assert "once exited with code 4; restarting" in out
     assert "once exited with code 4; gave up after 2 restarts" in err
+
+
+def test_a_hung_service_is_killed_and_restarted(tmp_path: Path) -> None:
+    # SIGSTOP leaves the process running (its port still accepts connections) but silent: the
+    # way a deadlock or a blocked event loop looks from outside.
+    quick = LivenessPolicy(interval_seconds=0.2, timeout_seconds=0.3, failures=2)
+
+    async def scenario() -> tuple[int, str]:
+        out = io.StringIO()
+        supervisor = Supervisor(
+            [service("steady"), service("stuck")],
+            cwd=tmp_path, log_dir=tmp_path / "log", out=out, restart=FAST, liveness=quick,
+        )  # fmt: skip
+        ready = asyncio.Event()
+        task = asyncio.ensure_future(run_stack(supervisor, on_ready=ready.set, err=io.StringIO()))
+        await asyncio.wait_for(ready.wait(), 30)
+        steady, stuck = supervisor._procs["steady"], supervisor._procs["stuck"]
+        await asyncio.sleep(1.0)  # answering checks: nothing happens
+        assert "restarting" not in out.getvalue()
+        os.kill(stuck.pid, signal.SIGSTOP)
+        await wait_for_text(out, "stuck is healthy again")
+        assert supervisor._procs["steady"] is steady and steady.returncode is None
+        assert supervisor._procs["stuck"] is not stuck and stuck.returncode == -signal.SIGKILL
+        supervisor.request_stop()
+        return await asyncio.wait_for(task, 30), out.getvalue()
+
+    code, out = asyncio.run(scenario())
+    assert code == 0
+    assert (
+        "stuck did not answer 2 health checks in a row (0.3 s each) and was killed; "
+        "restarting in 0.1 s" in out
+    )
+    assert "steady did not answer" not in out
