@@ -14,12 +14,14 @@ import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.clock import utcnow
 
 logger = logging.getLogger(__name__)
 State = Literal["up", "down"]
+#: The report's place under ALLY_VAR_DIR.
+HEALTH_FILE = Path("scale") / "backends.json"
 
 
 def _now() -> str:
@@ -97,3 +99,12 @@ class HealthReport:
                 exc.strerror,
                 extra={"event": "backend_health_not_written", "path": str(self.path)},
             )
+
+
+def read_report(path: Path) -> dict[str, Any] | None:
+    """The report in ``path``; None when there is none (no scale-out) or it cannot be read."""
+    try:
+        report = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None

@@ -8,8 +8,9 @@ import sys
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.logs import configure_logging
+from bot.scaleout.backend_health import HEALTH_FILE
 from bot.scaleout.topology import ScaleTopology
-from bot.scaleout.watchdog import HEALTH_FILE, BackendWatchdog, scale_backends, watching_backends
+from bot.scaleout.watchdog import BackendWatchdog, scale_backends, watching_backends
 
 
 def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:

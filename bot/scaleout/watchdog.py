@@ -30,7 +30,6 @@ from bot.supervisor import RestartPolicy
 
 logger = logging.getLogger(__name__)
 CHECK_INTERVAL_SECONDS = 1.0
-HEALTH_FILE = Path("scale") / "backends.json"
 Result = TypeVar("Result")
 
 

@@ -22,6 +22,7 @@ from bot.web.metrics_views import add_metrics
 from bot.web.middleware import authentication, errors, security_headers
 from bot.web.rasa_client import RasaClient
 from bot.web.rasa_pool import RasaPool
+from bot.web.readiness import add_readiness
 from bot.web.risk_gate import RiskGate, risk_gate_ctx
 from bot.web.widget_views import add_widget_routes
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> web.A
     app[keys.SIO] = create_socketio(app, cors_origins=list(settings.widget_origins))
     _add_routes(app)
     add_metrics(app)
+    add_readiness(app)
     return app
 
 

@@ -38,8 +38,12 @@ def add_metrics(app: web.Application) -> None:
     app.router.add_get("/metrics", metrics, name=ROUTE_NAME)
 
 
-async def metrics(request: web.Request) -> web.Response:
-    """Serve the metrics in Prometheus' text format, reading the queue and spool first."""
+def access_refusal(request: web.Request) -> web.Response | None:
+    """None when the caller may read the metrics (and ``/readyz``); else the 401 to send.
+
+    Raises:
+        web.HTTPNotFound: for a caller who may never read them (no token configured).
+    """
     token = request.app[keys.SETTINGS].metrics_token
     access = metrics_access(request.remote, request.headers, token)
     if access is MetricsAccess.HIDDEN:
@@ -48,9 +52,17 @@ async def metrics(request: web.Request) -> web.Response:
         return web.Response(
             status=401, text="metrics token required", headers={"WWW-Authenticate": "Bearer"}
         )
+    return None
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Serve the metrics in Prometheus' text format, reading the queue and spool first."""
+    refusal = access_refusal(request)
+    if refusal is not None:
+        return refusal
     registry = request.app[METRICS]
     registry.set_queue(await _read_queue(request.app))
-    registry.spool_depth.set(await _spool_depth(request.app))
+    registry.spool_depth.set(await spool_depth(request.app))
     return web.Response(body=registry.exposition(), headers={"Content-Type": CONTENT_TYPE})
 
 
@@ -62,7 +74,8 @@ async def _read_queue(app: web.Application) -> list[QueueGroup] | None:
         return None
 
 
-async def _spool_depth(app: web.Application) -> int:
+async def spool_depth(app: web.Application) -> int:
+    """Escalations waiting in the local spool for the database."""
     gate = app.get(keys.RISK)
     if gate is None or not gate.spool.path.exists():
         return 0

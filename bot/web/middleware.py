@@ -16,9 +16,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PUBLIC_ROUTES = frozenset(
     {"chat", "health", "static", "supporter_login", "supporter_login_post", "api_login"}
     | {"crisis_resources", "embed_demo", "embed_demo_config"}  # the widget's public routes
-    # Prometheus has no session: /metrics checks loopback or its bearer token itself
-    # (bot/web/metrics_views.py) and refuses anyone else.
-    | {"metrics"}
+    # Prometheus has no session: /metrics and /readyz check loopback or the metrics bearer token
+    # themselves (bot/web/metrics_views.py, bot/web/readiness.py) and refuse anyone else.
+    | {"metrics", "readiness"}
 )
 # socket.io is the widget's channel; it authenticates conversations with signed session ids.
 PUBLIC_PATH_PREFIXES = ("/socket.io/",)

@@ -89,6 +89,24 @@ class RasaClient:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise RasaUnavailableError(f"Rasa could not be reached: {type(exc).__name__}") from exc
 
+    async def statuses(self, timeout: float) -> list[dict[str, Any]]:
+        """Return ``[{"url": ..., "up": bool}]``: whether Rasa answers ``/status`` with a model.
+
+        A list, as for a pool of replicas. For readiness checks: a short ``timeout``, and never
+        raises.
+        """
+        try:
+            async with self._session.get(
+                f"{self._base_url}/status",
+                params={"token": self._token},
+                timeout=aiohttp.ClientTimeout(total=timeout),
+            ) as resp:
+                body = await resp.json(content_type=None) if resp.status == 200 else None
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            body = None
+        up = isinstance(body, dict) and bool(body.get("model_id") or body.get("model_file"))
+        return [{"url": self._base_url, "up": up}]
+
     async def execute_action(self, conversation_id: str, action: str) -> list[dict[str, Any]]:
         """Run one action in the conversation and return the bot's messages (possibly empty).
 

@@ -192,6 +192,11 @@ class RasaPool:
             repeatable=False,
         )
 
+    async def statuses(self, timeout: float) -> list[dict[str, Any]]:
+        """Each replica's :meth:`RasaClient.statuses`, checked at the same time."""
+        found = await asyncio.gather(*(client.statuses(timeout) for client in self._clients))
+        return [status for statuses in found for status in statuses]
+
     async def execute_action(self, conversation_id: str, action: str) -> list[dict[str, Any]]:
         """Run one action in the conversation; see :meth:`RasaClient.execute_action`."""
         return await self._call(

@@ -3,6 +3,8 @@ and the logs of all three carry no message text."""
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -38,6 +40,9 @@ async def test_every_process_answers_its_health_endpoint(stack: Stack) -> None:
         assert (await get(http, f"{actions_url(stack)}/health"))[0] == 200
         status, body = await get(http, f"{stack.rasa_url}/")
         assert status == 200 and "Rasa" in body
+        status, body = await get(http, f"{stack.web_url}/readyz")
+        assert status == 200, body  # the real Rasa has a model loaded, the database is migrated
+        assert json.loads(body)["checks"]["rasa"] == {"up": True, "replicas": [True]}
 
 
 async def test_both_servers_count_a_real_turn(stack: Stack) -> None:

@@ -68,6 +68,12 @@ class FakeRasa:
             {"sender_id": conversation_id, "events": self.trackers.get(conversation_id, [])}
         )
 
+    async def model_status(self, request: web.Request) -> web.Response:
+        self.tokens.append(request.query.get("token"))
+        if self.api_status != 200:
+            return web.Response(status=self.api_status)
+        return web.json_response({"model_file": "models/fake.tar.gz", "model_id": "fake"})
+
     async def append_events(self, request: web.Request) -> web.Response:
         self.tokens.append(request.query.get("token"))
         if self.api_status != 200:
@@ -86,6 +92,7 @@ async def fake_rasa() -> AsyncIterator[tuple[FakeRasa, int]]:
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", rasa.webhook)
     app.router.add_get("/conversations/{id}/tracker", rasa.tracker)
+    app.router.add_get("/status", rasa.model_status)
     app.router.add_post("/conversations/{id}/tracker/events", rasa.append_events)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()

@@ -43,6 +43,7 @@ class Replica:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.rasa.webhook)
         app.router.add_get("/conversations/{id}/tracker", self.rasa.tracker)
+        app.router.add_get("/status", self.rasa.model_status)
         app.router.add_post("/conversations/{id}/tracker/events", self.rasa.append_events)
         self.server = TestServer(app, host="127.0.0.1", port=self.port)
         await self.server.start_server()
@@ -296,6 +297,20 @@ async def test_execute_action_is_routed_like_a_message(
 
     assert result == [{"text": "offer"}]
     assert calls == [(owner(conversation, replicas).url, conversation, "action_offer_checkin")]
+
+
+async def test_statuses_checks_every_replica(
+    replicas: list[Replica], make_pool: Callable[..., RasaPool]
+) -> None:
+    pool = make_pool(replicas)
+    await replicas[1].stop()
+    replicas[2].rasa.api_status = 503
+    statuses = await pool.statuses(1.0)
+    assert statuses == [
+        {"url": replicas[0].url, "up": True},
+        {"url": replicas[1].url, "up": False},
+        {"url": replicas[2].url, "up": False},
+    ]
 
 
 def test_the_pool_has_every_method_of_the_client() -> None:
