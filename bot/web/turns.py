@@ -19,12 +19,9 @@ from bot.clock import utcnow
 from bot.errors import RasaUnavailableError
 from bot.risk import RiskAssessment
 from bot.risk.resources import crisis_text
-from bot.storage.sessions import record_turn
 from bot.supporter import transcript
 from bot.supporter.takeover import (
     ConversationMessage,
-    Takeover,
-    active_takeover,
     list_takeovers,
     store_message,
 )
@@ -40,6 +37,7 @@ from bot.web.replies import (
     to_socketio,
 )
 from bot.web.resends import replies_after
+from bot.web.turn_state import count_and_read, read_takeover
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +115,7 @@ async def run_turn(
     if earlier is not None:
         result = _answered(earlier)
         if not result.messages and not result.events:
-            if await _active_takeover(app, conversation_id) is not None:
+            if await read_takeover(app, conversation_id) is not None:
                 return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
             result.messages = [bot_text(SOMETHING_WENT_WRONG)]  # never silence
     else:
@@ -141,14 +139,12 @@ async def _new_turn(
     assessment: RiskAssessment,
 ) -> TurnResult:
     """Count the turn and hand the message to the supporter (takeover) or to Rasa."""
-    await _count_turn(app, conversation_id)
-    takeover = await _active_takeover(app, conversation_id)
-    if takeover is not None:
+    state = await count_and_read(app, conversation_id, with_escalation=not assessment.risk)
+    if state.takeover is not None:
         await relay_to_supporter(app, conversation_id, message_id, text, assessment)
         crisis = crisis_text(app[keys.SETTINGS].locale)
         return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
-    gate = app[keys.RISK]
-    escalation_open = True if assessment.risk else await gate.escalation_open(conversation_id)
+    escalation_open = True if assessment.risk else state.escalation_open
     metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
     if escalation_open is not None:
         metadata["escalation_open"] = escalation_open
@@ -176,22 +172,6 @@ def _answered(replies: list[dict[str, Any]]) -> TurnResult:
     """The turn result for a message Rasa answered before (shown again, never re-run)."""
     messages = [m for reply in replies for m in to_socketio(reply)]
     return TurnResult(messages, ally_events(replies), outcome="ok")
-
-
-async def _count_turn(app: web.Application, conversation_id: str) -> None:
-    """Record the turn in the visit's session row (research data: never blocks the turn)."""
-    try:
-        await app[keys.DATABASE].run(record_turn, conversation_id=conversation_id)
-    except Exception as exc:
-        logger.error("session not recorded: %s", type(exc).__name__)
-
-
-async def _active_takeover(app: web.Application, conversation_id: str) -> Takeover | None:
-    try:
-        return await app[keys.DATABASE].run(active_takeover, conversation_id=conversation_id)
-    except Exception as exc:  # database down: the bot answering beats silence
-        logger.error("could not read takeover state: %s", type(exc).__name__)
-        return None
 
 
 async def relay_to_supporter(
