@@ -235,3 +235,124 @@ def test_categories_are_sorted_and_unique() -> None:
 def test_result_is_deterministic() -> None:
     text = "im not ok i want to die tonight and my dad hits me"
     assert assess(text) == assess(text)
+
+
+# Sixth round (probe 9, docs/risk.md): variants of the kinds of disclosure probe 9 found missing,
+# none of them a probe message, with the category that must be reported and its minimum severity
+# (the category's own match must reach it).
+ROUND6_RISK_CASES = [
+    ("i just want to be with my mum again", "suicidal_ideation", "medium"),
+    ("i just wanna be with my baby again 💔", "suicidal_ideation", "medium"),
+    (
+        "i miss my nan so much, i want to go and be with her in heaven",
+        "suicidal_ideation",
+        "medium",
+    ),
+    ("i'm ready to go and be with my wife", "suicidal_ideation", "medium"),
+    ("honestly it'd be a relief to never wake up again", "suicidal_ideation", "high"),
+    ("it would be so peaceful to just never wake up", "suicidal_ideation", "high"),
+    ("i can't imagine a future where i'm alive", "suicidal_ideation", "high"),
+    ("i cant see a future with me still in it", "suicidal_ideation", "high"),
+    ("i'm a waste of everyone's time and space", "suicidal_ideation", "medium"),
+    ("how many sleeping pills until it's fatal", "suicide_plan_or_means", "high"),
+    (
+        "how much paracetamol does it take before your liver gives up",
+        "suicide_plan_or_means",
+        "medium",
+    ),
+    ("i've worked out which bridge.", "suicide_plan_or_means", "high"),
+    ("i know which pills.", "suicide_plan_or_means", "high"),
+    (
+        "been back to the cliff every night this week just to look down the drop",
+        "suicide_plan_or_means",
+        "medium",
+    ),
+    ("i've set it for friday night", "suicide_plan_or_means", "medium"),
+    ("im planning it for my birthday", "suicide_plan_or_means", "medium"),
+    ("i'm waiting till everyone's asleep and then i'm doing it", "suicide_plan_or_means", "high"),
+    ("i wont be needing any of this where im going", "suicide_plan_or_means", "medium"),
+    (
+        "gave my xbox to my little brother and my trainers to my cousin",
+        "suicide_plan_or_means",
+        "medium",
+    ),
+    ("i put all my things in boxes and gave them away", "suicide_plan_or_means", "medium"),
+    ("i get urges to push people off the platform onto the tracks", "harm_to_others", "high"),
+    ("i'm going to trip him onto the tracks", "harm_to_others", "high"),
+    ("i've got a knife in my bag and they'll all pay for it", "harm_to_others", "imminent"),
+    ("my uncle comes into my bed at night and touches me", "abuse_or_unsafe", "high"),
+    ("he sneaks into my room and touches me", "abuse_or_unsafe", "high"),
+    ("my stepsister hits me", "abuse_or_unsafe", "high"),
+    ("i'm not allowed my own bank card, he checks everything i buy", "abuse_or_unsafe", "medium"),
+    ("my girlfriend checks everything i text", "abuse_or_unsafe", "medium"),
+    ("my daughter got into my bag and ate some of my pills", "medical_emergency", "imminent"),
+    ("the baby swallowed a button battery", "medical_emergency", "imminent"),
+    ("my toddler chewed a washing tablet", "medical_emergency", "imminent"),
+    (
+        "i took some of my tablets and i'm not sure how many i've had",
+        "medical_emergency",
+        "imminent",
+    ),
+    ("she's fitting again and she wont wake", "medical_emergency", "high"),
+    ("my brother is having a fit and foaming at the mouth", "medical_emergency", "high"),
+    ("i took 16000mg of paracetamol", "medical_emergency", "imminent"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "minimum"), ROUND6_RISK_CASES)
+def test_round6_kinds_are_detected(text: str, category: str, minimum: str) -> None:
+    result = assess(text)
+    assert category in result.categories, (text, result)
+    own = [m for m in result.matches if m.category == category]
+    assert max(RANK[m.severity] for m in own) >= RANK[minimum], (text, result)
+
+
+# Everyday look-alikes of the sixth round's rules: they must stay unflagged.
+ROUND6_NO_RISK_CASES = [
+    "i can't wait to be with my mum again at christmas",
+    "i just want to be with my boyfriend again, long distance sucks",
+    "i want to see my nan again, she lives in spain",
+    "i'll be joining my dad soon at the pub",
+    "it would be nice to not wake up at 5am for once",
+    "would be good to not wake up tomorrow with a hangover",
+    "i can't picture a future where i'm still working here in 10 years",
+    "this meeting is a waste of everyone's time",
+    "whats the max dose of ibuprofen for a headache? already had two",
+    "how many tablets before they start working",
+    "how much coffee before it kills you lol",
+    "i know which bridge you mean",
+    "we went up the tower and looked over the edge, amazing view",
+    "ive planned the party for saturday when everyone's out",
+    "we've planned it for saturday",
+    "waiting till my mum is out to do it, it's her birthday present",
+    "i wont need my coat where im going, spain is boiling",
+    "won't need it where i'm going on holiday lol",
+    "gave my old cot to my sister and my pram to a friend",
+    "i put all my things in boxes and gave them to the movers",
+    "i pushed the kids onto the bus this morning",
+    "he threw me under the bus at work",
+    "i brought my bat and they'll regret picking me for the team lol",
+    "if he eats my chips again he'll be sorry lol",
+    "my stepbrother comes into my room at night to borrow my charger",
+    "my gran grabbed me for a massive hug",
+    "my nan touched me on the arm and said she was proud",
+    "my boss checks everything i do, such a micromanager",
+    "im not allowed to see my friends this weekend cos i got detention",
+    "my son ate all his dinner and took his tablets",
+    "my son chewed his tablet instead of swallowing it",
+    "she's fitting in really well at her new school",
+    "he's fitting the new kitchen on monday",
+    "my mum had a fit when she saw my room",
+    "i took 50mg sertraline this morning like normal",
+    "picking up my dads prescription, he's on 40mg citalopram",
+    "shot myself in the foot there lol",
+    "this is goodbye to my twenties!",
+    "i'm such a burden on the group chat with my memes",
+    "we wrote our wills because we're having a baby",
+]
+
+
+@pytest.mark.parametrize("text", ROUND6_NO_RISK_CASES)
+def test_round6_look_alikes_stay_unflagged(text: str) -> None:
+    result = assess(text)
+    assert not result.risk, (text, result.matches)

@@ -11,7 +11,8 @@ the detector worse on any probe fails here. ``risk_probe_4.jsonl`` was written o
 used for tuning (recall 0.933, 1/41). ``risk_probe_5.jsonl`` was written after that, measured
 first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30). ``risk_probe_6.jsonl``
 likewise: 0.795 (1/30) first, 1.000 (0/30) after tuning; ``risk_probe_7.jsonl``: 0.605 (1/18)
-first, 0.868 (0/18) after; ``risk_probe_8.jsonl``: 0.826 (2/37) first, 1.000 (1/37) after.
+first, 0.868 (0/18) after; ``risk_probe_8.jsonl``: 0.826 (2/37) first, 1.000 (1/37) after;
+``risk_probe_9.jsonl``: 0.759 (6/43) first, 1.000 (1/43) after.
 """
 
 import json
@@ -68,6 +69,11 @@ PROBES = {
         "p8-", 7, 35, 0.95, 0.06,
         {"suicidal_ideation": 0.88, "suicide_plan_or_means": 0.85, "self_harm": 0.85,
          "harm_to_others": 0.85, "abuse_or_unsafe": 0.85, "medical_emergency": 0.85},
+    ),
+    "risk_probe_9.jsonl": (
+        "p9-", 8, 40, 0.95, 0.05,
+        {"suicidal_ideation": 0.9, "suicide_plan_or_means": 0.9, "self_harm": 0.88,
+         "harm_to_others": 0.87, "abuse_or_unsafe": 0.88, "medical_emergency": 0.87},
     ),
 }  # fmt: skip
 
