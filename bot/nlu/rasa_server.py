@@ -24,6 +24,10 @@ actions/flow.py, rasa-sdk's ``slots_to_validate``).
 4. The per-turn changes listed in ``bot/nlu/hot_path.py``, each compared with stock Rasa by
 its test.
 
+5. Finish every turn that was started, even when the caller stops waiting
+(``bot/nlu/whole_turns.py``): Sanic cancels a request whose client went away, which dropped the
+person's message from the tracker.
+
 Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
 ``python -m bot.nlu.rasa_server run ...`` takes exactly the arguments of ``rasa``.
 Measured in docs/benchmarks.md.
@@ -45,6 +49,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.nlu.action_result_schema import ActionResultValidator
 from bot.nlu.hot_path import install_hot_path
+from bot.nlu.whole_turns import install_whole_turns
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +177,7 @@ def main() -> None:
     install_recent_action_events()
     install_warm_up()
     install_hot_path()
+    install_whole_turns()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

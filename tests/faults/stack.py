@@ -111,6 +111,13 @@ class SupervisedStack:
         os.kill(pid, signal.SIGKILL)
         return pid
 
+    def hang(self, service: str) -> int:
+        """Stop one service with SIGSTOP (it runs but answers nothing); return its pid."""
+        pid = self.pid(service)
+        assert pid is not None, f"{service} is not running"
+        os.kill(pid, signal.SIGSTOP)
+        return pid
+
     async def recovered(self, service: str, old_pid: int) -> float:
         """Wait until the supervisor has a new, healthy ``service``; return how long it took."""
         started = time.monotonic()

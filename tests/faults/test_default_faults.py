@@ -1,7 +1,8 @@
 """Fault injection under steady load on the default topology (`ally up`: one Rasa, SQLite).
 
 Ten simulated people chat for 40 s; every third one (3 of 10) discloses risk, again on every loop
-of their script. Ten seconds in, one service gets ``kill -9``; nothing in the test restarts it.
+of their script. Ten seconds in, one service gets ``kill -9`` (or, for a hang, SIGSTOP: it
+still runs and accepts connections but answers nothing); nothing in the test restarts it.
 Afterwards:
 
 - every message was acknowledged (the people re-send after reconnecting, like the widget);
@@ -52,15 +53,18 @@ def database(supervised: SupervisedStack) -> Iterator[Database]:
     db.close()
 
 
-async def load_with_fault(stack: SupervisedStack, service: str) -> tuple[list[Person], float]:
-    """Run the load, kill ``service`` part-way, wait for its recovery; return people, seconds."""
+async def load_with_fault(
+    stack: SupervisedStack, service: str, *, hang: bool = False
+) -> tuple[list[Person], float]:
+    """Run the load, kill (or hang) ``service`` part-way, wait for its recovery; return people,
+    seconds."""
     people = [Person(stack.web_url, plan) for plan in plans(PEOPLE)]
     try:
         await asyncio.gather(*(person.start() for person in people))
         until = time.monotonic() + LOAD_SECONDS
         load = asyncio.gather(*(person.run(until) for person in people))
         await asyncio.sleep(FAULT_AFTER_SECONDS)
-        old_pid = stack.kill(service)
+        old_pid = stack.hang(service) if hang else stack.kill(service)
         recovery = await stack.recovered(service, old_pid)
         await load
     finally:
@@ -90,6 +94,21 @@ async def test_kill_a_service_under_load(
     report(f"kill -9 {service}", people, recovery)
     check_nothing_lost(supervised, database, people)
     await check_recovered(supervised, service)
+
+
+async def test_hang_the_action_server_under_load(
+    supervised: SupervisedStack, database: Database
+) -> None:
+    # Rasa's calls to the stopped action server hang until the supervisor's liveness checks
+    # (3 in a row, 10 s each) have it killed and restarted: about a minute.
+    people, recovery = await asyncio.wait_for(
+        load_with_fault(supervised, "actions", hang=True), TEST_DEADLINE_SECONDS
+    )
+    report("SIGSTOP actions", people, recovery)
+    check_nothing_lost(supervised, database, people)
+    output = supervised.output.read_text()
+    assert "actions did not answer 3 health checks in a row (10 s each) and was killed" in output
+    await assert_newcomer_is_served(supervised.web_url)
 
 
 def test_the_fault_stack_logs_no_message_text(supervised: SupervisedStack) -> None:
