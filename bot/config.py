@@ -27,6 +27,10 @@ def project_dir() -> Path:
     return Path(os.environ.get("ALLY_PROJECT_DIR", Path(__file__).resolve().parent.parent))
 
 
+# The shortest default wait for a custom action (half of ALLY_RASA_TIMEOUT otherwise).
+MIN_ACTIONS_TIMEOUT = 5.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting Ally reads, validated. Build it with :meth:`from_env`."""
@@ -46,6 +50,9 @@ class Settings:
     model_dir: Path
     log_level: str
     rasa_timeout: float
+    # Seconds Rasa waits for a custom action (Rasa's own default is 300): less than rasa_timeout,
+    # so a hung action server costs one failed action, not the whole turn.
+    actions_timeout: float
     # Supporter queue: how long a high/imminent escalation may wait before it shows as overdue.
     escalation_target_seconds: float
     # Optional outbound webhook for new and overdue escalations ("" = off).
@@ -103,6 +110,7 @@ class Settings:
         """
         env_map = os.environ if environ is None else environ
         root = Path(env_map.get("ALLY_PROJECT_DIR") or project_dir())
+        rasa_timeout = _positive_float(env_map, "ALLY_RASA_TIMEOUT", 20.0)
         env = env_map.get("ALLY_ENV", "development")
         if env not in ENVIRONMENTS:
             raise ConfigError("ALLY_ENV", f"must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
@@ -126,7 +134,10 @@ class Settings:
             locale=_locale(env_map.get("ALLY_LOCALE", "US")),
             model_dir=Path(env_map.get("ALLY_MODEL_DIR") or root / "models"),
             log_level=_log_level(env_map.get("ALLY_LOG_LEVEL", "INFO")),
-            rasa_timeout=_positive_float(env_map, "ALLY_RASA_TIMEOUT", 20.0),
+            rasa_timeout=rasa_timeout,
+            actions_timeout=_positive_float(
+                env_map, "ALLY_ACTIONS_TIMEOUT", max(MIN_ACTIONS_TIMEOUT, rasa_timeout / 2)
+            ),
             escalation_target_seconds=_positive_float(
                 env_map, "ALLY_ESCALATION_TARGET_SECONDS", 300.0
             ),

@@ -60,6 +60,7 @@ def rasa_environment(settings: Settings) -> dict[str, str]:
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
         ALLY_ACTIONS_URL=settings.actions_url,
+        ALLY_ACTIONS_TIMEOUT=str(settings.actions_timeout),
         ALLY_TRACKER_DIALECT="sqlite",
         ALLY_TRACKER_DB=str(settings.var_dir / "rasa-tracker.db"),
     )

@@ -9,7 +9,8 @@ same 12 KB domain for every call. Here:
   alive for ``KEEP_ALIVE_SECONDS``, less than the action server's own 5 s (Sanic's default), so
   Rasa never sends on a connection the server is closing. A connection the server dropped (a
   restart) is not reused; the request opens a new one, as before. Everything else (URL, headers,
-  token, timeout, errors) is Rasa's ``EndpointConfig.request``;
+  token, errors) is Rasa's ``EndpointConfig.request``, and the timeout is the endpoint's
+  ``timeout`` (``ALLY_ACTIONS_TIMEOUT``) instead of Rasa's fixed 300 s;
 - the request body is the same JSON object, with the domain's part encoded once per loaded
   domain and the rest encoded per call with ujson (json for what ujson refuses).
 
@@ -96,6 +97,23 @@ class _DomainJson:
         return self._text
 
 
+def action_timeout(endpoint: EndpointConfig) -> float:
+    """Seconds one custom action may take: the endpoint's ``timeout``, else Rasa's 300 s.
+
+    A bad value is a clear error at the first call, not a hang.
+    """
+    raw = endpoint.kwargs.get("timeout")
+    if raw in (None, ""):
+        return float(DEFAULT_REQUEST_TIMEOUT)
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"action_endpoint timeout must be seconds, got {raw!r}") from None
+    if seconds <= 0:
+        raise ValueError(f"action_endpoint timeout must be positive, got {seconds}")
+    return seconds
+
+
 def _shared_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
     sessions: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession]
     sessions = endpoint.__dict__.setdefault(_SESSIONS, {})
@@ -106,7 +124,7 @@ def _shared_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
         session = aiohttp.ClientSession(
             headers=endpoint.headers,
             auth=aiohttp.BasicAuth(basic["username"], basic["password"]) if basic else None,
-            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            timeout=aiohttp.ClientTimeout(total=action_timeout(endpoint)),
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
             cookie_jar=aiohttp.DummyCookieJar(),  # no state carried between people's calls
         )
@@ -155,9 +173,18 @@ def install_action_requests() -> None:
         return ActionCall(body, domain_json.of(domain, body["domain"]))
 
     async def request(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(kwargs.get("json"), ActionCall) and "data" not in kwargs:
-            kwargs["data"] = kwargs.pop("json").encode()
-        return await before_request(self, *args, **kwargs)
+        if not (isinstance(kwargs.get("json"), ActionCall) and "data" not in kwargs):
+            return await before_request(self, *args, **kwargs)
+        kwargs["data"] = kwargs.pop("json").encode()
+        # RemoteAction.run passes Rasa's fixed 300 s; the endpoint's own timeout wins, and
+        # running out of it is a client error, which RemoteAction reports like a refused
+        # connection ("Failed to execute custom action").
+        seconds = action_timeout(self)
+        kwargs["timeout"] = aiohttp.ClientTimeout(total=seconds)
+        try:
+            return await before_request(self, *args, **kwargs)
+        except asyncio.TimeoutError as exc:
+            raise aiohttp.ServerTimeoutError(f"no answer in {seconds:g} s") from exc
 
     async def close_resources(app: Any, loop: Any) -> None:
         for endpoint in kept_endpoints:

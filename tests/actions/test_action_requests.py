@@ -145,3 +145,45 @@ def test_other_endpoints_keep_rasas_own_sessions(patched: None) -> None:
         assert session.closed  # Rasa's own session, closed after the request
 
     asyncio.run(scenario())
+
+
+def test_a_hung_action_server_fails_the_call_after_the_endpoints_timeout(patched: None) -> None:
+    async def scenario() -> float:
+        hang = asyncio.Event()
+
+        async def never_answers(request: web.Request) -> web.Response:
+            await hang.wait()
+            return web.json_response({"events": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", never_answers)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", timeout="0.5")
+        started = asyncio.get_running_loop().time()
+        try:
+            with pytest.raises(Exception, match="Failed to execute custom action"):
+                await asyncio.wait_for(call(endpoint), 10)  # Rasa's own timeout: 300 s
+            return asyncio.get_running_loop().time() - started
+        finally:
+            hang.set()
+            await action_requests.close_sessions(endpoint)
+            await runner.cleanup()
+
+    assert asyncio.run(scenario()) < 5
+
+
+@pytest.mark.parametrize(
+    ("configured", "seconds"), [(None, 300.0), ("", 300.0), ("7.5", 7.5), (12, 12.0)]
+)
+def test_action_timeout_reads_the_endpoint(configured: Any, seconds: float) -> None:
+    kwargs = {} if configured is None else {"timeout": configured}
+    assert action_requests.action_timeout(EndpointConfig("http://x/webhook", **kwargs)) == seconds
+
+
+@pytest.mark.parametrize("configured", ["soon", "0", "-3"])
+def test_a_wrong_action_timeout_is_a_clear_error(configured: str) -> None:
+    with pytest.raises(ValueError, match="action_endpoint timeout"):
+        action_requests.action_timeout(EndpointConfig("http://x/webhook", timeout=configured))

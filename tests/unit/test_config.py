@@ -26,6 +26,8 @@ def test_defaults_use_sqlite_under_var(tmp_path: Path) -> None:
         ({"ALLY_ENV": "staging"}, "ALLY_ENV"),
         ({"ALLY_LOG_LEVEL": "loud"}, "ALLY_LOG_LEVEL"),
         ({"ALLY_RASA_TIMEOUT": "-1"}, "ALLY_RASA_TIMEOUT"),
+        ({"ALLY_ACTIONS_TIMEOUT": "soon"}, "ALLY_ACTIONS_TIMEOUT"),
+        ({"ALLY_ACTIONS_TIMEOUT": "0"}, "ALLY_ACTIONS_TIMEOUT"),
         ({"ALLY_WEB_PORT": "5005"}, "ALLY_WEB_PORT"),
     ],
 )
@@ -35,6 +37,21 @@ def test_bad_settings_name_the_setting(env: dict[str, str], setting: str) -> Non
     assert caught.value.setting == setting
     assert str(caught.value).startswith(f"{setting}: ")
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [
+        ({}, 10.0),  # half of the default ALLY_RASA_TIMEOUT (20 s)
+        ({"ALLY_RASA_TIMEOUT": "30"}, 15.0),
+        ({"ALLY_RASA_TIMEOUT": "4"}, 5.0),  # never below 5 s by default
+        ({"ALLY_RASA_TIMEOUT": "30", "ALLY_ACTIONS_TIMEOUT": "3.5"}, 3.5),
+    ],
+)
+def test_custom_actions_time_out_before_the_web_app_gives_up(
+    env: dict[str, str], seconds: float
+) -> None:
+    assert Settings.from_env(env).actions_timeout == seconds
 
 
 def test_production_refuses_placeholder_secrets() -> None:
