@@ -26,7 +26,8 @@ its test.
 
 5. Finish every turn that was started, even when the caller stops waiting
 (``bot/nlu/whole_turns.py``): Sanic cancels a request whose client went away, which dropped the
-person's message from the tracker.
+person's message from the tracker; and answer a re-sent message that the tracker already holds
+from there, under the conversation's lock (``bot/nlu/resent_turns.py``).
 
 Used by ``ally up`` instead of the ``rasa`` script (bot/stack.py):
 ``python -m bot.nlu.rasa_server run ...`` takes exactly the arguments of ``rasa``.
@@ -49,6 +50,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
 from bot.nlu.action_result_schema import ActionResultValidator
 from bot.nlu.hot_path import install_hot_path
+from bot.nlu.resent_turns import install_resent_turns
 from bot.nlu.whole_turns import install_whole_turns
 
 logger = logging.getLogger(__name__)
@@ -177,7 +179,8 @@ def main() -> None:
     install_recent_action_events()
     install_warm_up()
     install_hot_path()
-    install_whole_turns()
+    install_resent_turns()
+    install_whole_turns()  # wraps the one above
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -26,7 +26,7 @@ from rasa.core.agent import Agent
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_original_handle_message = Agent.handle_message
+_replaced: list[Any] = []  # what install_whole_turns wrapped, for uninstall
 _unfinished: set[asyncio.Task[Any]] = set()  # asyncio keeps only weak references to tasks
 
 
@@ -54,10 +54,12 @@ def run_to_the_end(fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T
 
 
 def install_whole_turns() -> None:
-    """Make ``Agent.handle_message`` finish every turn it starts."""
-    Agent.handle_message = run_to_the_end(_original_handle_message)  # type: ignore[method-assign]
+    """Make ``Agent.handle_message`` (whatever it is now) finish every turn it starts."""
+    _replaced.append(Agent.handle_message)
+    Agent.handle_message = run_to_the_end(Agent.handle_message)  # type: ignore[method-assign]
 
 
 def uninstall_whole_turns() -> None:
-    """Restore Rasa's own ``Agent.handle_message`` (tests)."""
-    Agent.handle_message = _original_handle_message  # type: ignore[method-assign]
+    """Restore what ``Agent.handle_message`` was before :func:`install_whole_turns` (tests)."""
+    if _replaced:
+        Agent.handle_message = _replaced.pop()  # type: ignore[method-assign]

@@ -119,7 +119,7 @@ async def run_turn(
                 return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
             result.messages = [bot_text(SOMETHING_WENT_WRONG)]  # never silence
     else:
-        result = await _new_turn(app, conversation_id, message_id, text, assessment)
+        result = await _new_turn(app, conversation_id, message_id, text, assessment, resent)
         if result.outcome == "takeover":
             return result
     if assessment.risk and not any(m.get("text", "").strip() == crisis for m in result.messages):
@@ -137,8 +137,13 @@ async def _new_turn(
     message_id: str,
     text: str,
     assessment: RiskAssessment,
+    resent: bool = False,
 ) -> TurnResult:
-    """Count the turn and hand the message to the supporter (takeover) or to Rasa."""
+    """Count the turn and hand the message to the supporter (takeover) or to Rasa.
+
+    A re-send is marked for Rasa, which answers it from the tracker if the first attempt got
+    there in the meantime (bot/nlu/resent_turns.py).
+    """
     state = await count_and_read(app, conversation_id, with_escalation=not assessment.risk)
     if state.takeover is not None:
         await relay_to_supporter(app, conversation_id, message_id, text, assessment)
@@ -146,6 +151,8 @@ async def _new_turn(
         return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
     escalation_open = True if assessment.risk else state.escalation_open
     metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
+    if resent:
+        metadata["resent"] = True
     if escalation_open is not None:
         metadata["escalation_open"] = escalation_open
     return await _ask_rasa(app, conversation_id, text, metadata)
