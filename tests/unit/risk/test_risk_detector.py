@@ -408,3 +408,88 @@ ROUND6_NO_RISK_CASES = [
 def test_round6_look_alikes_stay_unflagged(text: str) -> None:
     result = assess(text)
     assert not result.risk, (text, result.matches)
+
+
+# Seventh round (probe 10): kinds of disclosure generalised from probe 10's misses and from plain
+# variants of known kinds, each with several wordings.
+ROUND7_RISK_CASES = [
+    # A threat first, then a weapon (or a weapon, then a threat with a time).
+    (
+        "going to make them all pay tomorrow at school, ive got a knife",
+        "harm_to_others",
+        "imminent",
+    ),
+    ("im going to make him pay, ive got a knife", "harm_to_others", "imminent"),
+    ("they'll all pay tomorrow, ive got my dads gun", "harm_to_others", "imminent"),
+    ("they'll be sorry, i've got a knife", "harm_to_others", "imminent"),
+    ("ive got a knife and theyll all pay tomorrow", "harm_to_others", "imminent"),
+    # Knocking or decking a person, said as a plan.
+    ("gonna knock him out tomorrow for real", "harm_to_others", "high"),
+    ("im going to deck him when i see him", "harm_to_others", "high"),
+    ("i'll knock her out cold", "harm_to_others", "high"),
+    ("imma spark him out", "harm_to_others", "high"),
+    ("i swear im gonna lamp him", "harm_to_others", "high"),
+    # "it" done again, then blood.
+    ("i did it again, theres blood everywhere on my legs", "self_harm", "high"),
+    ("i did it again and theres blood all over my arm", "self_harm", "high"),
+    ("ive done it again, so much blood", "self_harm", "high"),
+    ("i did it again, my thighs are bleeding", "self_harm", "high"),
+    # Not waking up "tmrw", "tomoz".
+    ("i dont wanna wake up tmrw", "suicidal_ideation", "high"),
+    ("honestly dont want to wake up tomoz", "suicidal_ideation", "high"),
+    # A height not named.
+    ("wanna jump off something high", "suicide_plan_or_means", "high"),
+    ("i want to jump from somewhere really high", "suicide_plan_or_means", "high"),
+    # More than one should have taken.
+    ("ive taken way more than i should have", "medical_emergency", "medium"),
+    ("took loads more of my meds than it says on the box", "medical_emergency", "medium"),
+    ("i took way more tablets than im supposed to", "medical_emergency", "medium"),
+    # The look-alike exclusions must not hide these.
+    ("i dont want to be here anymore, this life is too much", "suicidal_ideation", "high"),
+    ("ive got the pills ready for tonight", "suicide_plan_or_means", "high"),
+    ("my cat died and i scratched my arms till they bled", "self_harm", "high"),
+    ("my brother punches me every day", "abuse_or_unsafe", "high"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "minimum"), ROUND7_RISK_CASES)
+def test_round7_kinds_are_detected(text: str, category: str, minimum: str) -> None:
+    result = assess(text)
+    assert category in result.categories, (text, result)
+    own = [m for m in result.matches if m.category == category]
+    assert max(RANK[m.severity] for m in own) >= RANK[minimum], (text, result)
+
+
+# Everyday look-alikes of the seventh round's rules and exclusions: they must stay unflagged.
+ROUND7_NO_RISK_CASES = [
+    "we're gonna knock them out of the cup",
+    "this cold medicine will knock me out",
+    "gonna knock it out of the park tomorrow",
+    "i knocked him out in the boxing final",
+    "ive taken on more than i should have at work",
+    "i took more photos than i should have",
+    "ate way more than i should have at christmas",
+    "i took more than i should from the buffet",
+    "i had way more than i should have last night, hungover",
+    "oops i did it again, forgot my keys",
+    "i'm gonna make him pay for dinner, ive got my card",
+    "they'll pay tomorrow, ive got the invoice",
+    "i brought my bat and they'll pay tomorrow in the final lol",
+    "i dont want to wake up tmrw for work",
+    "the kids jumped off something high at the playground",
+    "i dont want to be here anymore, this party is so boring",
+    "dont wanna be here anymore cos this lecture is dragging",
+    "my cat scratched my arm till it bled",
+    "i tied a noose knot for my scout badge",
+    "made a noose for our halloween decorations",
+    "got the pills ready for my nan's dosette box",
+    "sorted the tablets out for my gran for the week",
+    "my brother punched me on the arm for calling shotgun",
+    "my sister kicked me for winning at uno",
+]
+
+
+@pytest.mark.parametrize("text", ROUND7_NO_RISK_CASES)
+def test_round7_look_alikes_stay_unflagged(text: str) -> None:
+    result = assess(text)
+    assert not result.risk, (text, result.matches)

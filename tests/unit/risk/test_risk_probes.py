@@ -13,6 +13,7 @@ first (recall 0.724, 2/30), then used for tuning (recall 0.897, 0/30). ``risk_pr
 likewise: 0.795 (1/30) first, 1.000 (0/30) after tuning; ``risk_probe_7.jsonl``: 0.605 (1/18)
 first, 0.868 (0/18) after; ``risk_probe_8.jsonl``: 0.826 (2/37) first, 1.000 (1/37) after;
 ``risk_probe_9.jsonl``: 0.759 (6/43) first, 1.000 (1/43) after.
+``risk_probe_10.jsonl``: 0.976 (6/30) first, 1.000 (1/30) after.
 """
 
 import json
@@ -74,6 +75,11 @@ PROBES = {
         "p9-", 8, 40, 0.95, 0.05,
         {"suicidal_ideation": 0.9, "suicide_plan_or_means": 0.9, "self_harm": 0.88,
          "harm_to_others": 0.87, "abuse_or_unsafe": 0.88, "medical_emergency": 0.87},
+    ),
+    "risk_probe_10.jsonl": (
+        "p10-", 6, 30, 0.98, 0.04,
+        {"suicidal_ideation": 0.9, "suicide_plan_or_means": 0.9, "self_harm": 0.9,
+         "harm_to_others": 0.9, "abuse_or_unsafe": 0.9, "medical_emergency": 0.9},
     ),
 }  # fmt: skip
 
