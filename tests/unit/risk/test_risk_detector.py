@@ -444,6 +444,8 @@ ROUND7_RISK_CASES = [
     ("ive taken way more than i should have", "medical_emergency", "medium"),
     ("took loads more of my meds than it says on the box", "medical_emergency", "medium"),
     ("i took way more tablets than im supposed to", "medical_emergency", "medium"),
+    ("i took way more than i should have and now i feel sick", "medical_emergency", "medium"),
+    ("ive taken way more than i should of", "medical_emergency", "medium"),
     # The look-alike exclusions must not hide these.
     ("i dont want to be here anymore, this life is too much", "suicidal_ideation", "high"),
     ("ive got the pills ready for tonight", "suicide_plan_or_means", "high"),
@@ -486,6 +488,11 @@ ROUND7_NO_RISK_CASES = [
     "sorted the tablets out for my gran for the week",
     "my brother punched me on the arm for calling shotgun",
     "my sister kicked me for winning at uno",
+    "i'll floor him at the pub quiz tonight",
+    "i'll lamp him if he spoils the ending again lol",
+    "ive done it again, bloody parking ticket",
+    "i did it again, theres bloody glitter everywhere",
+    "i took way more than i should have on this holiday, my suitcase is full",
 ]
 
 
