@@ -329,14 +329,6 @@ ROUND6_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "minimum"), ROUND6_RISK_CASES)
-def test_round6_kinds_are_detected(text: str, category: str, minimum: str) -> None:
-    result = assess(text)
-    assert category in result.categories, (text, result)
-    own = [m for m in result.matches if m.category == category]
-    assert max(RANK[m.severity] for m in own) >= RANK[minimum], (text, result)
-
-
 # Everyday look-alikes of the sixth round's rules: they must stay unflagged.
 ROUND6_NO_RISK_CASES = [
     "i can't wait to be with my mum again at christmas",
@@ -404,12 +396,6 @@ ROUND6_NO_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND6_NO_RISK_CASES)
-def test_round6_look_alikes_stay_unflagged(text: str) -> None:
-    result = assess(text)
-    assert not result.risk, (text, result.matches)
-
-
 # Seventh round (probe 10): kinds of disclosure generalised from probe 10's misses and from plain
 # variants of known kinds, each with several wordings.
 ROUND7_RISK_CASES = [
@@ -454,8 +440,8 @@ ROUND7_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "minimum"), ROUND7_RISK_CASES)
-def test_round7_kinds_are_detected(text: str, category: str, minimum: str) -> None:
+@pytest.mark.parametrize(("text", "category", "minimum"), ROUND6_RISK_CASES + ROUND7_RISK_CASES)
+def test_round6_and_7_kinds_are_detected(text: str, category: str, minimum: str) -> None:
     result = assess(text)
     assert category in result.categories, (text, result)
     own = [m for m in result.matches if m.category == category]
@@ -496,7 +482,7 @@ ROUND7_NO_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND7_NO_RISK_CASES)
-def test_round7_look_alikes_stay_unflagged(text: str) -> None:
+@pytest.mark.parametrize("text", ROUND6_NO_RISK_CASES + ROUND7_NO_RISK_CASES)
+def test_round6_and_7_look_alikes_stay_unflagged(text: str) -> None:
     result = assess(text)
     assert not result.risk, (text, result.matches)
