@@ -13,7 +13,13 @@ from rasa_sdk.types import DomainDict
 from actions import names, services
 from actions.flow import ExerciseFormValidation, emotions_of, mood_of, offer_exercise
 from bot.dialogue import messages
-from bot.dialogue.exercises import SKIPPED, emotions_from, join_words, reflection_key
+from bot.dialogue.exercises import (
+    SKIPPED,
+    emotions_from,
+    is_question,
+    join_words,
+    reflection_key,
+)
 from bot.dialogue.ratings import parse_rating
 from bot.storage.checkin_sessions import record_emotions, start_checkin
 
@@ -90,8 +96,10 @@ class ValidateEmotionForm(ExerciseFormValidation):
         if slot_value == SKIPPED:
             return {names.SLOT_EMOTIONS: SKIPPED}
         entities = tracker.latest_message.get("entities") or []
-        words = emotions_from(entities, str(slot_value or ""))
-        if not words:
+        text = str(slot_value or "")
+        words = emotions_from(entities, text)
+        if not words or (words == emotions_from([], text) and is_question(text)):
+            # Nothing, or a question ("what's the weather like?"), not a feeling: ask again.
             dispatcher.utter_message(**messages.render(names.MSG_EMOTIONS_INVALID))
             return {names.SLOT_EMOTIONS: None}
         return {names.SLOT_EMOTIONS: words}
@@ -117,7 +125,7 @@ class ActionReflectCheckin(Action):
             except Exception:
                 logger.exception("could not store emotion words")
         key = reflection_key(mood, emotions)
-        values = {"emotions": join_words(emotions)} if emotions else {}
+        values = {"emotions": join_words(emotions)} if messages.placeholders(key) else {}
         dispatcher.utter_message(**messages.render(key, **values))
         task = tracker.get_slot(names.SLOT_PENDING_TASK)
         if tracker.get_slot(names.SLOT_TASK_PENDING) and task:

@@ -18,6 +18,7 @@ from actions.flow import ExerciseFormValidation, answer, emotions_of, mood_of
 from actions.survey_offer import offer_survey_if_due
 from bot.clock import utcnow
 from bot.dialogue import messages
+from bot.dialogue.display_names import read_display_name
 from bot.dialogue.exercises import SKIPPED, join_words
 from bot.dialogue.scheduling import describe, parse_checkin_time
 from bot.storage.checkin_sessions import finish_checkin
@@ -70,11 +71,13 @@ class ValidateCloseForm(ExerciseFormValidation):
     def validate_display_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accept a short name."""
-        name = " ".join(str(value or "").split()).strip(" .!")
-        if value == SKIPPED or name.casefold() in ("skip", "no", "no thanks", "none"):
+        """Accept a short name ("call me sam": Sam); a refusal skips; a sentence is asked again."""
+        if value == SKIPPED:
             return {names.SLOT_DISPLAY_NAME: SKIPPED}
-        if not 0 < len(name) <= MAX_NAME_LENGTH:
+        name = read_display_name(str(value or ""), max_length=MAX_NAME_LENGTH)
+        if name == "":
+            return {names.SLOT_DISPLAY_NAME: SKIPPED}
+        if name is None:
             dispatcher.utter_message(**messages.render(names.MSG_DISPLAY_NAME_INVALID))
             return {names.SLOT_DISPLAY_NAME: None}
         return {names.SLOT_DISPLAY_NAME: name}

@@ -22,6 +22,12 @@ _HEAVY_EMOTIONS = frozenset(
 )  # fmt: skip
 
 
+_QUESTION_OPENERS = frozenset(
+    {"what", "what's", "whats", "why", "how", "when", "where", "who", "which", "can", "could",
+     "would", "will", "do", "does", "did", "is", "are", "should", "wtf"}
+)  # fmt: skip
+
+
 def is_answered(value: object) -> bool:
     """Return True for a slot value the person actually gave (not empty, not skipped)."""
     return value is not None and value != SKIPPED and value != []
@@ -39,17 +45,38 @@ def choose_exercise(mood: int | None, emotions: Iterable[str]) -> str:
     return THOUGHT_RECORD if heavy else GOAL_SETTING
 
 
+# Words the person typed are echoed in the reflection only when they read as a few feeling
+# words; a sentence ("pretty chuffed actually, got a lot done") gets a reflection without it.
+ECHO_MAX_WORDS = 3
+
+
+def can_echo(emotions: list[str]) -> bool:
+    """Return True when the emotion words fit in "feeling {emotions}" as typed."""
+    return all(len(word.split()) <= ECHO_MAX_WORDS and "?" not in word for word in emotions)
+
+
 def reflection_key(mood: int | None, emotions: list[str]) -> str:
-    """Return the message key of the short reflection after the check-in."""
+    """Return the message key of the short reflection after the check-in.
+
+    Keys ending in ``_plain`` do not repeat the person's words (see :func:`can_echo`).
+    """
     if not emotions:
         return "reflect_nothing"
     if mood is None:
-        return "reflect_no_rating"
-    if mood <= 3:
-        return "reflect_low"
-    if mood <= 6:
-        return "reflect_middle"
-    return "reflect_high"
+        key = "reflect_no_rating"
+    elif mood <= 3:
+        key = "reflect_low"
+    elif mood <= 6:
+        key = "reflect_middle"
+    else:
+        key = "reflect_high"
+    return key if can_echo(emotions) else f"{key}_plain"
+
+
+def is_question(text: str) -> bool:
+    """Return True for a message that asks something rather than naming a feeling."""
+    words = text.casefold().split()
+    return "?" in text or (bool(words) and words[0] in _QUESTION_OPENERS)
 
 
 def join_words(words: list[str]) -> str:

@@ -86,6 +86,12 @@ def test_log_mood_says_so_when_the_database_fails(tmp_path: Any) -> None:
                             {"entity": "emotion", "value": "lonely"}], ["sad", "lonely"], []),
         ("kind of flat", [], ["kind of flat"], []),
         ("   ", [], None, ["emotions_invalid"]),
+        # A question is not a feeling: asked again, not echoed back as one.
+        ("what's the weather like tomorrow", [], None, ["emotions_invalid"]),
+        ("what do you mean?", [], None, ["emotions_invalid"]),
+        ("am i just sad?", [{"entity": "emotion", "value": "sad"}], ["sad"], []),
+        ("pretty chuffed actually, got a lot done", [],
+         ["pretty chuffed actually, got a lot done"], []),
     ],
 )  # fmt: skip
 def test_validate_emotions(
@@ -110,6 +116,13 @@ def test_reflect_low_mood_offers_a_thought_record(actions_database: Database) ->
     assert events == [SlotSet("pending_question", "offer_thought_record")]
     (row,) = actions_database.run_sync(checkin_rows, conversation_id="conv-1")
     assert row["emotions"] == ["sad", "lonely"] and row["step"] == "emotions"
+
+
+def test_a_sentence_is_kept_but_not_echoed(actions_database: Database) -> None:
+    typed = ["pretty chuffed actually, got a lot done"]
+    tracker = make_tracker({"mood_rating": 8.0, "emotions": typed})
+    _, texts, _ = run(ActionReflectCheckin(), tracker)
+    assert texts == [text_of("reflect_high_plain"), text_of("offer_goal_setting")]
 
 
 def test_reflect_good_mood_offers_a_goal(actions_database: Database) -> None:

@@ -42,7 +42,16 @@ def test_validate_next_checkin(typed: str, ok: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "value"), [("Sam", "Sam"), ("skip", "skipped"), ("x" * 41, None)]
+    ("typed", "value"),
+    [
+        ("Sam", "Sam"),
+        ("call me robin", "Robin"),
+        ("skip", "skipped"),
+        ("nothing really", "skipped"),
+        ("no i'm good", "skipped"),
+        ("i don't really want to say that right now", None),
+        ("x" * 41, None),
+    ],
 )
 def test_validate_display_name(typed: str, value: Any) -> None:
     result = ValidateCloseForm().validate_display_name(

@@ -107,8 +107,8 @@ FILLED = {
 def test_completing_reflects_the_change_and_offers_a_goal(actions_database: Database) -> None:
     events, texts, _ = run(ActionCompleteThoughtRecord(), make_tracker(FILLED))
     assert texts == [
-        "Your anxious went from 80 to 40. That shift came from your own balanced thought: "
-        '"they were busy".',
+        'You rated "anxious" at 80 at the start and 40 now. That shift came from your own balanced '
+        'thought: "they were busy".',
         messages.text("offer_goal_setting"),
     ]
     assert events == [SlotSet(s, None) for s in TR_SLOTS] + [

@@ -7,6 +7,7 @@ from bot.dialogue.exercises import (
     choose_exercise,
     emotions_from,
     is_answered,
+    is_question,
     join_words,
     reflection_key,
 )
@@ -36,6 +37,11 @@ def test_choose_exercise(mood: int | None, emotions: list[str], expected: str) -
         (9, ["happy"], "reflect_high"),
         (None, ["tired"], "reflect_no_rating"),
         (8, [], "reflect_nothing"),
+        (2, ["a bit flat"], "reflect_low"),
+        (2, ["lost my job and cannot sleep"], "reflect_low_plain"),
+        (5, ["meh?"], "reflect_middle_plain"),
+        (9, ["pretty chuffed actually, got a lot done"], "reflect_high_plain"),
+        (None, ["not sure how to describe it"], "reflect_no_rating_plain"),
     ],
 )
 def test_reflection_key(mood: int | None, emotions: list[str], key: str) -> None:
@@ -62,3 +68,18 @@ def test_helpers() -> None:
     assert not is_answered(None)
     assert not is_answered([])
     assert is_answered(0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what's the weather like", True),
+        ("Why do you ask", True),
+        ("sad?", True),
+        ("sad", False),
+        ("whatever", False),
+        ("", False),
+    ],
+)
+def test_is_question(text: str, expected: bool) -> None:
+    assert is_question(text) is expected
