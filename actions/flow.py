@@ -76,6 +76,9 @@ class ExerciseFormValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Validate as usual, clearing a pending offer; an answer after a repair accepts it."""
+        clarified = self.clarify(dispatcher, tracker)
+        if clarified:
+            return clarified
         rejected = self.reject_command(tracker)
         if rejected:
             return rejected
@@ -85,6 +88,10 @@ class ExerciseFormValidation(FormValidationAction, ABC):
         if tracker.get_slot(names.SLOT_PENDING_QUESTION) is not None:
             events.append(SlotSet(names.SLOT_PENDING_QUESTION, None))
         return events
+
+    def clarify(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """Answer "what do you mean?" about the question; return its events, or [] if not that."""
+        return []
 
     def reject_command(self, tracker: Tracker) -> list[EventType]:
         """Return the events that reject the form when a free-text answer is really a command.

@@ -14,6 +14,7 @@ from actions import names, services
 from actions.distortions import asks_for_explanation, explain
 from actions.flow import ExerciseFormValidation, answer
 from bot.dialogue import distortions, messages
+from bot.dialogue.clarify import asks_what_the_question_means, help_key
 from bot.dialogue.exercises import SKIPPED, is_answered
 from bot.dialogue.ratings import parse_rating
 from bot.storage.thought_records import ThoughtRecord, save_thought_record
@@ -62,6 +63,20 @@ class ValidateThoughtRecordForm(ExerciseFormValidation):
             explain(dispatcher, tracker.latest_message.get("text") or "")
             return [SlotSet(requested, None)]
         return await super().get_validation_events(dispatcher, tracker, domain)
+
+    def clarify(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """Say what the question asks when the person asks what it means, then ask it again."""
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        if (
+            requested not in TR_SLOTS
+            or requested == names.SLOT_TR_DISTORTIONS
+            or not asks_what_the_question_means(text)
+            or distortions.mentioned(text)
+        ):
+            return []
+        dispatcher.utter_message(**messages.render(help_key(requested)))
+        return [SlotSet(requested, None)]
 
     def validate_tr_intensity_before(self, value: Any, dispatcher: Any, *_: Any) -> dict[str, Any]:
         """Accept 0-100."""

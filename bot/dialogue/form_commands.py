@@ -8,6 +8,7 @@ payload (``/stop``), or a short message the classifier is confident about.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -43,6 +44,13 @@ class FormCommands:
     fillers: frozenset[str]
     max_words: int
     min_confidence: float
+    # Per intent (max_words, min_confidence) where a wrong guess costs little: asking for a
+    # person is always confirmed first, so a long "i'd rather talk to an actual human" counts.
+    overrides: dict[str, tuple[int, float]] = dataclasses.field(default_factory=dict)
+
+    def thresholds(self, intent: str) -> tuple[int, float]:
+        """Return (max_words, min_confidence) for ``intent``."""
+        return self.overrides.get(intent, (self.max_words, self.min_confidence))
 
 
 def normalise(text: str) -> str:
@@ -78,8 +86,25 @@ def load_commands(path: Path = COMMANDS_FILE) -> FormCommands:
     if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
         raise FormCommandsError(f"{path}: fillers must be a list of words")
     return FormCommands(
-        phrases, frozenset(normalise(f) for f in fillers), max_words, float(min_confidence)
+        phrases,
+        frozenset(normalise(f) for f in fillers),
+        max_words,
+        float(min_confidence),
+        _overrides(path, raw.get("overrides") or {}),
     )
+
+
+def _overrides(path: Path, raw: Any) -> dict[str, tuple[int, float]]:
+    if not isinstance(raw, dict) or set(raw) - DIGRESSION_INTENTS:
+        raise FormCommandsError(f"{path}: overrides must map digression intents to thresholds")
+    overrides = {}
+    for intent, values in raw.items():
+        words = values.get("max_words") if isinstance(values, dict) else None
+        confidence = values.get("min_confidence") if isinstance(values, dict) else None
+        if not isinstance(words, int) or not isinstance(confidence, (int, float)):
+            raise FormCommandsError(f"{path}: {intent} needs max_words and min_confidence")
+        overrides[intent] = (words, float(confidence))
+    return overrides
 
 
 def _without_fillers(words: list[str], fillers: frozenset[str]) -> list[str]:
@@ -113,4 +138,5 @@ def is_digression(text: str | None, intent: str | None, confidence: float | None
     core = " ".join(_without_fillers(words, commands.fillers))
     if core and core in commands.phrases.get(intent, frozenset()):
         return True
-    return len(words) <= commands.max_words and (confidence or 0.0) >= commands.min_confidence
+    max_words, min_confidence = commands.thresholds(intent)
+    return len(words) <= max_words and (confidence or 0.0) >= min_confidence

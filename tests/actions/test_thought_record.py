@@ -65,6 +65,30 @@ def test_a_question_at_another_step_is_an_answer_unless_it_is_about_a_trap() -> 
     assert sent == []
 
 
+@pytest.mark.parametrize(
+    ("slot", "typed", "intent"),
+    [
+        ("tr_emotion", "what do you mean", "explain_distortion"),
+        ("tr_situation", "huh?", "out_of_scope"),
+        ("tr_evidence_for", "i don't get it", "frustrated_with_bot"),
+        ("tr_intensity_before", "like what?", "nlu_fallback"),
+    ],
+)
+def test_what_do_you_mean_explains_the_question_and_asks_it_again(
+    slot: str, typed: str, intent: str
+) -> None:
+    events, sent = validate(slot, typed, intent)
+    assert events == [SlotSet(slot, None)]
+    assert sent == [messages.text(f"help_{slot}")]
+
+
+def test_a_thought_that_opens_like_a_question_is_kept() -> None:
+    typed = "i don't understand why she left"
+    events, sent = validate("tr_thought", typed, "explain_distortion")
+    assert events == [SlotSet("tr_thought", typed)]
+    assert sent == []
+
+
 def test_asking_about_traps_in_general_lists_them_all() -> None:
     events, sent = validate("tr_distortions", "what are these?", "explain_distortion")
     assert events == [SlotSet("tr_distortions", None)]

@@ -26,6 +26,8 @@ from bot.dialogue.form_commands import (
         ("thank god the train was on time for once", "thank", 0.85),
         ("she was busy", "frustrated_with_bot", 0.6),
         ("nobody listens", "frustrated_with_bot", 0.79),
+        ("i wish i had a real person to talk to about it every day", "request_human", 0.85),
+        ("i'd rather talk to an actual human than my boss about work", "stop", 0.98),
         ("stop", "greet", 0.99),
         ("stop", None, None),
     ],
@@ -56,6 +58,10 @@ def test_answers_are_not_digressions(text: str, intent: str | None, confidence: 
         ('/skip{"x": 1}', "skip", 1.0),
         ("not doing this", "stop", 0.85),
         ("meh whatever", "frustrated_with_bot", 0.95),
+        # Asking for a person is confirmed before anything happens: a sentence counts.
+        ("i'd rather talk to an actual human", "request_human", 0.98),
+        ("honestly can i just speak to a real person about all this", "request_human", 0.95),
+        ("are you even a real person or what", "bot_challenge", 0.95),
     ],
 )
 def test_commands_are_digressions(text: str, intent: str, confidence: float) -> None:
@@ -103,4 +109,15 @@ def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
         load_commands.__wrapped__(path)
     path.write_text("commands: {stop: [stop]}\n")
     with pytest.raises(FormCommandsError, match="max_words"):
+        load_commands.__wrapped__(path)
+
+
+def test_malformed_overrides_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "form_commands.yml"
+    base = "commands: {stop: [stop]}\nmax_words: 4\nmin_confidence: 0.8\n"
+    path.write_text(base + "overrides: {greet: {max_words: 9, min_confidence: 0.9}}\n")
+    with pytest.raises(FormCommandsError, match="overrides"):
+        load_commands.__wrapped__(path)
+    path.write_text(base + "overrides: {stop: {max_words: many}}\n")
+    with pytest.raises(FormCommandsError, match="stop"):
         load_commands.__wrapped__(path)
