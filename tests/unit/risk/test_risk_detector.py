@@ -440,8 +440,75 @@ ROUND7_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category", "minimum"), ROUND6_RISK_CASES + ROUND7_RISK_CASES)
-def test_round6_and_7_kinds_are_detected(text: str, category: str, minimum: str) -> None:
+# Eighth round (probe 11): variants of the kinds of disclosure probe 11 found missing (none of them
+# a probe message), and risk that the new look-alike exclusions must not hide.
+ROUND8_RISK_CASES = [
+    # "better off" left bare; how easy it would be; sleeping for good; not reaching an age.
+    ("my kids would be better off, honestly", "suicidal_ideation", "medium"),
+    ("it would be so easy to just drive into a tree on the way home", "suicidal_ideation", "high"),
+    ("keep thinking how easy it would be to step off the platform", "suicidal_ideation", "high"),
+    ("i wanna take a permanent nap", "suicidal_ideation", "high"),
+    ("i want to go to sleep and stay asleep for good", "suicidal_ideation", "high"),
+    ("i won't live to see 20", "suicidal_ideation", "medium"),
+    ("dont think i'll make it to my next birthday tbh", "suicidal_ideation", "medium"),
+    ("whats the point of waking up anymore", "suicidal_ideation", "medium"),
+    ("no point in tomorrow tbh", "suicide_plan_or_means", "imminent"),
+    # Heights looked up, a life closed down, a day chosen, instructions left, means put away.
+    ("googled the highest bridges round here", "suicide_plan_or_means", "high"),
+    ("deactivated my instagram and gave my cat to my mum", "suicide_plan_or_means", "medium"),
+    ("i've picked sunday.", "suicide_plan_or_means", "medium"),
+    ("wrote instructions for looking after the dog", "suicide_plan_or_means", "medium"),
+    ("all i need is in my bedside drawer now", "suicide_plan_or_means", "medium"),
+    ("the top floor of the multi storey isn't fenced", "suicide_plan_or_means", "medium"),
+    ("wanna swerve into a lorry on the way home", "suicide_plan_or_means", "high"),
+    # Self-harm told obliquely.
+    ("unscrewed another sharpener last night", "self_harm", "high"),
+    ("started wearing hoodies in this heat again", "self_harm", "medium"),
+    ("long sleeves all summer iykyk", "self_harm", "medium"),
+    ("my wrists are shredded again", "self_harm", "medium"),
+    ("bad habits crept back, my arms are a mess", "self_harm", "medium"),
+    ("got plasters over both wrists again", "self_harm", "medium"),
+    # Harm to others: a child shaken or smothered, "i mean it", veiled threats.
+    ("when he won't stop screaming i want to shake him until he stops", "harm_to_others", "high"),
+    ("i'm scared i'll smother the baby", "harm_to_others", "high"),
+    ("i'll stab him and i mean it", "harm_to_others", "high"),
+    ("i'm going to hurt her, not joking", "harm_to_others", "high"),
+    ("she better watch her back", "harm_to_others", "medium"),
+    ("he'll get what's coming to him", "harm_to_others", "medium"),
+    # Abuse of older adults and children, secrecy, the neck.
+    ("my grandson takes my pension every week", "abuse_or_unsafe", "medium"),
+    ("my daughter locks me in the house when she goes to work", "abuse_or_unsafe", "high"),
+    ("my husband came home drunk and hit me", "abuse_or_unsafe", "high"),
+    ("he puts his hands around my throat when he's angry", "abuse_or_unsafe", "high"),
+    ("his hands were round my throat and i couldn't breathe", "abuse_or_unsafe", "high"),
+    ("he grabbed me by the neck", "abuse_or_unsafe", "high"),
+    ("my coach keeps snapping me late at night", "abuse_or_unsafe", "medium"),
+    ("he said nobody would believe me", "abuse_or_unsafe", "high"),
+    ("dad doesn't feed us properly and we're always hungry", "abuse_or_unsafe", "high"),
+    ("mum left me and my sister alone for days again", "abuse_or_unsafe", "high"),
+    ("told me not to tell anyone or he'd hurt my mum", "abuse_or_unsafe", "high"),
+    # Medical: anaphylaxis by its signs, a head injury with confusion.
+    ("my son's lips are swelling and he's wheezing after a peanut", "medical_emergency", "high"),
+    ("she's wheezing and her face is swelling up", "medical_emergency", "high"),
+    ("grandad hit his head and he's talking gibberish", "medical_emergency", "high"),
+    # The look-alike exclusions must not hide these.
+    ("i said my goodbyes to everyone today", "suicide_plan_or_means", "imminent"),
+    ("overdosed on my tablets an hour ago", "medical_emergency", "imminent"),
+    ("i can't breathe in this heat and my lips are going blue", "medical_emergency", "high"),
+    (
+        "i can't breathe in the office, my chest is crushing and my left arm is numb",
+        "medical_emergency",
+        "high",
+    ),
+    ("wrote my will and said goodbye to my kids", "suicide_plan_or_means", "imminent"),
+    ("i could kill him and i mean it, he hurt my sister", "harm_to_others", "high"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "minimum"), ROUND6_RISK_CASES + ROUND7_RISK_CASES + ROUND8_RISK_CASES
+)
+def test_round6_to_8_kinds_are_detected(text: str, category: str, minimum: str) -> None:
     result = assess(text)
     assert category in result.categories, (text, result)
     own = [m for m in result.matches if m.category == category]
@@ -482,7 +549,53 @@ ROUND7_NO_RISK_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND6_NO_RISK_CASES + ROUND7_NO_RISK_CASES)
-def test_round6_and_7_look_alikes_stay_unflagged(text: str) -> None:
+# Everyday look-alikes of the eighth round's rules and exclusions: they must stay unflagged.
+ROUND8_NO_RISK_CASES = [
+    "honestly they'd be better off taking the train",
+    "the kids would be better off at their dad's this weekend",
+    "it'd be so easy to just walk into town from here",
+    "so tempting to just jump into the lake on a day like this",
+    "i could stay asleep forever on sundays",
+    "i wanna take a long nap after this exam",
+    "i dont think ill make it to 18 holes today",
+    "i don't think i'll make it to 30 minutes of running",
+    "at this rate i won't make it to 40 lol",
+    "no point in tomorrow's meeting",
+    "i've chosen friday for the party",
+    "we've finally picked saturday.",
+    "left instructions for feeding the cat while we're in spain",
+    "left notes for the babysitter about feeding the baby",
+    "looked up the tallest buildings in the world for my project",
+    "deleted all my socials and started journaling",
+    "everything i need is in my bag",
+    "everything i need is in the drawer by the sink",
+    "back to wearing jumpers in june, this weather is a joke",
+    "wearing long sleeves again in july cos of sunburn",
+    "my arms are a mess after painting the fence",
+    "i want to shake him until he listens to me",
+    "you better watch your back, the boss is on the warpath",
+    "his days are numbered as captain",
+    "i could kill my brother and i mean it, he ate all my chocolate",
+    "my son hit me with his toy truck",
+    "my son kicks me in his sleep",
+    "my daughter takes my bank card to do my shopping",
+    "my teacher messages me on teams about homework",
+    "my friend asked me not to tell anyone",
+    "my uncle keeps messaging me on insta about the family party",
+    "dad doesn't feed us until 8pm",
+    "my toddler had his arms round my neck giving me a cuddle",
+    "my face is swollen and i'm struggling to sleep",
+    "my eyes are swollen from hay fever and i'm wheezing",
+    "my son fell and hit his head but he's fine, just a bump",
+    "my gran fell and hit her head on the table but she's fine",
+    "overdosed on netflix this weekend",
+    "if i have to watch one more episode of this i'll scream",
+    "i want everything to stop being so expensive",
+    "i said my goodbyes at work on my last day before my new job",
+]
+
+
+@pytest.mark.parametrize("text", ROUND6_NO_RISK_CASES + ROUND7_NO_RISK_CASES + ROUND8_NO_RISK_CASES)
+def test_round6_to_8_look_alikes_stay_unflagged(text: str) -> None:
     result = assess(text)
     assert not result.risk, (text, result.matches)

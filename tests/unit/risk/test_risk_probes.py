@@ -14,6 +14,8 @@ likewise: 0.795 (1/30) first, 1.000 (0/30) after tuning; ``risk_probe_7.jsonl``:
 first, 0.868 (0/18) after; ``risk_probe_8.jsonl``: 0.826 (2/37) first, 1.000 (1/37) after;
 ``risk_probe_9.jsonl``: 0.759 (6/43) first, 1.000 (1/43) after.
 ``risk_probe_10.jsonl``: 0.976 (6/30) first, 1.000 (1/30) after.
+``risk_probe_11.jsonl``: 0.686 (6/46) first, 1.000 (0/46) after; its rules also raised probe 3
+(untouched) from 0.808 to 0.824 and probe 5 from 0.914 to 0.931, so their floors rose with them.
 """
 
 import json
@@ -42,9 +44,9 @@ PROBES = {
          "harm_to_others": 0.95, "abuse_or_unsafe": 0.95, "medical_emergency": 0.95},
     ),
     "risk_probe_3.jsonl": (
-        "p3-", 20, 150, 0.74, 0.045,
-        {"suicidal_ideation": 0.66, "suicide_plan_or_means": 0.42, "self_harm": 0.75,
-         "harm_to_others": 0.75, "abuse_or_unsafe": 0.75, "medical_emergency": 0.85},
+        "p3-", 20, 150, 0.82, 0.045,
+        {"suicidal_ideation": 0.66, "suicide_plan_or_means": 0.52, "self_harm": 0.75,
+         "harm_to_others": 0.75, "abuse_or_unsafe": 0.94, "medical_emergency": 0.85},
     ),
     "risk_probe_4.jsonl": (
         "p4-", 10, 40, 0.90, 0.05,
@@ -52,8 +54,8 @@ PROBES = {
          "harm_to_others": 0.83, "abuse_or_unsafe": 0.8, "medical_emergency": 0.9},
     ),
     "risk_probe_5.jsonl": (
-        "p5-", 5, 30, 0.86, 0.04,
-        {"suicidal_ideation": 0.88, "suicide_plan_or_means": 0.7, "self_harm": 0.8,
+        "p5-", 5, 30, 0.92, 0.04,
+        {"suicidal_ideation": 0.88, "suicide_plan_or_means": 0.88, "self_harm": 0.8,
          "harm_to_others": 0.8, "abuse_or_unsafe": 0.6, "medical_emergency": 0.8},
     ),
     "risk_probe_6.jsonl": (
@@ -80,6 +82,11 @@ PROBES = {
         "p10-", 6, 30, 0.98, 0.04,
         {"suicidal_ideation": 0.9, "suicide_plan_or_means": 0.9, "self_harm": 0.9,
          "harm_to_others": 0.9, "abuse_or_unsafe": 0.9, "medical_emergency": 0.9},
+    ),
+    "risk_probe_11.jsonl": (
+        "p11-", 11, 45, 0.99, 0.02,
+        {"suicidal_ideation": 0.95, "suicide_plan_or_means": 0.95, "self_harm": 0.95,
+         "harm_to_others": 0.95, "abuse_or_unsafe": 0.95, "medical_emergency": 0.95},
     ),
 }  # fmt: skip
 
