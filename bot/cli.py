@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import errno
-import socket
 import sys
 from collections.abc import Sequence
 
 from bot.config import Settings
 from bot.errors import AllyError, ConfigError
+from bot.ports import port_problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,13 +151,11 @@ def _check_ports(settings: Settings) -> None:
         ("ALLY_RASA_PORT", "127.0.0.1", settings.rasa_port),
         ("ALLY_ACTIONS_PORT", "127.0.0.1", settings.actions_port),
     ):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind((host, port))
-            except OSError as exc:
-                if exc.errno == errno.EADDRINUSE:
-                    raise ConfigError(name, f"port {port} is already in use") from None
-                raise ConfigError(name, f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        # Checked as the servers bind (SO_REUSEADDR): a restart right after a stop is not
+        # refused because of the last run's connections in TIME_WAIT.
+        problem = port_problem(host, port)
+        if problem:
+            raise ConfigError(name, problem)
 
 
 def _train(args: argparse.Namespace) -> int:

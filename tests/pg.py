@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.ports import free_port
 from bot.scaleout.errors import BackendError, MissingBinaryError
-from bot.scaleout.ports import free_port
 from bot.scaleout.postgres import PostgresCluster, check_postgres_installed, postgres_bin
 
 __all__ = ["Postgres", "free_port", "postgres_bin", "postgres_server", "postgres_url"]

@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bot.ports import free_port
 from bot.scaleout.errors import BackendError, MissingBinaryError
-from bot.scaleout.ports import free_port
 from bot.scaleout.processes import process_runs, wait_reaped
 
 TOOLS = ("initdb", "pg_ctl", "createdb", "pg_isready")

@@ -21,7 +21,7 @@ from types import TracebackType
 
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.scaleout.ports import free_port, port_problem
+from bot.ports import free_port, port_problem
 from bot.scaleout.postgres import USER, PostgresCluster, check_postgres_installed
 from bot.scaleout.processes import die_with_parent
 from bot.scaleout.redis import RedisServer, ping, redis_bin

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.ports import free_port, port_problem
 from bot.risk.resources import crisis_text
-from bot.scaleout.ports import free_port, port_problem
 from bot.storage.checkins import mood_history
 from bot.storage.engine import Database
 from bot.storage.tables import escalations

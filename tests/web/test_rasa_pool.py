@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.errors import RasaUnavailableError
-from bot.scaleout.ports import free_port
+from bot.ports import free_port
 from bot.storage.engine import Database
 from bot.storage.migrate import upgrade
 from bot.web import keys

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.scaleout.ports import free_port
+from bot.ports import free_port
 from bot.scaleout.postgres import PostgresCluster
 from bot.scaleout.processes import is_listed, process_runs
 from bot.scaleout.redis import RedisServer, ping

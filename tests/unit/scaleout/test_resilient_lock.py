@@ -13,7 +13,7 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlu.resilient_lock import WaitingRedisLockStore, keep_waiting
-from bot.scaleout.ports import free_port
+from bot.ports import free_port
 from bot.scaleout.redis import RedisServer
 
 LIFETIME = 1.5

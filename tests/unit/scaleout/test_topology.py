@@ -9,10 +9,10 @@ import pytest
 
 from bot import cli
 from bot.errors import ConfigError
+from bot.ports import free_port
 from bot.scaleout import postgres as postgres_module
 from bot.scaleout import redis as redis_module
 from bot.scaleout.errors import MissingBinaryError
-from bot.scaleout.ports import free_port
 from bot.scaleout.redis import RedisServer, ping
 from bot.scaleout.services import lock_lifetime
 from bot.scaleout.topology import ScaleTopology
