@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import re
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.handoff import ActionRequestHandoff, message_id_of
+from actions.handoff import ActionPauseForHandoff, ActionRequestHandoff, message_id_of
 from bot.dialogue import messages
 from bot.storage.engine import Database
 from bot.storage.escalations import list_escalations
@@ -34,3 +34,38 @@ def test_a_declined_handoff_queues_nothing(actions_database: Database) -> None:
 
 def test_without_metadata_a_fresh_id_is_used() -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", message_id_of(make_tracker()))
+
+
+def test_asking_for_a_person_pauses_the_exercise_and_remembers_it() -> None:
+    tracker = make_tracker(intent="request_human", active_loop="thought_record_form")
+    events, texts, _ = run(ActionPauseForHandoff(), tracker)
+    assert events == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("paused_exercise", "thought_record_form"),
+    ]
+    assert texts == []
+
+
+def test_only_an_exercise_is_remembered() -> None:
+    events, _, _ = run(ActionPauseForHandoff(), make_tracker(active_loop="delete_form"))
+    assert events[-1] == SlotSet("paused_exercise", None)
+
+
+def test_no_carry_on_resumes_the_paused_exercise(actions_database: Database) -> None:
+    slots = {"handoff_confirmed": False, "paused_exercise": "thought_record_form"}
+    events, texts, _ = run(ActionRequestHandoff(), make_tracker(slots, intent="deny"))
+    assert events == [
+        SlotSet("handoff_confirmed", None),
+        SlotSet("paused_exercise", None),
+        FollowupAction("thought_record_form"),
+    ]
+    assert texts == [messages.text("handoff_declined")]
+    assert actions_database.run_sync(list_escalations) == []
+
+
+def test_a_confirmed_handoff_does_not_resume_the_exercise(actions_database: Database) -> None:
+    slots = {"handoff_confirmed": True, "paused_exercise": "goal_form"}
+    events, texts, _ = run(ActionRequestHandoff(), make_tracker(slots, intent="affirm"))
+    assert events == [SlotSet("handoff_confirmed", None), SlotSet("paused_exercise", None)]
+    assert texts == [messages.text("handoff_requested")]
