@@ -16,6 +16,8 @@ first, 0.868 (0/18) after; ``risk_probe_8.jsonl``: 0.826 (2/37) first, 1.000 (1/
 ``risk_probe_10.jsonl``: 0.976 (6/30) first, 1.000 (1/30) after.
 ``risk_probe_11.jsonl``: 0.686 (6/46) first, 1.000 (0/46) after; its rules also raised probe 3
 (untouched) from 0.808 to 0.824 and probe 5 from 0.914 to 0.931, so their floors rose with them.
+``risk_probe_11b.jsonl`` (31 further wordings of probe 11's missed kinds, written after that
+tuning): 10/31 (0/15) first, 30/31 (0/15) after a second pass.
 """
 
 import json
@@ -87,6 +89,11 @@ PROBES = {
         "p11-", 11, 45, 0.99, 0.02,
         {"suicidal_ideation": 0.95, "suicide_plan_or_means": 0.95, "self_harm": 0.95,
          "harm_to_others": 0.95, "abuse_or_unsafe": 0.95, "medical_emergency": 0.95},
+    ),
+    "risk_probe_11b.jsonl": (
+        "p11b-", 3, 15, 0.96, 0.06,
+        {"suicidal_ideation": 0.8, "suicide_plan_or_means": 0.85, "self_harm": 0.99,
+         "harm_to_others": 0.99, "abuse_or_unsafe": 0.99, "medical_emergency": 0.99},
     ),
 }  # fmt: skip
 
