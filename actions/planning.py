@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,6 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions import names, services
 from actions.flow import ExerciseFormValidation, answer
 from bot.dialogue import messages
+from bot.dialogue.agreement import is_bare_agreement
+from bot.dialogue.exercises import SKIPPED
 from bot.storage.goals import plan_task
 
 logger = logging.getLogger(__name__)
@@ -20,12 +23,27 @@ logger = logging.getLogger(__name__)
 class ValidateTaskForm(ExerciseFormValidation):
     """What, when and what might get in the way are free text."""
 
-    text_slots = (names.SLOT_TASK_WHAT, names.SLOT_TASK_WHEN, names.SLOT_TASK_OBSTACLE)
-    free_text_slots = text_slots
+    text_slots = (names.SLOT_TASK_WHEN, names.SLOT_TASK_OBSTACLE)
+    free_text_slots = (names.SLOT_TASK_WHAT, *text_slots)
 
     def name(self) -> str:
         """Return the action name."""
         return names.VALIDATE_TASK_FORM
+
+    def validate_task_what(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A bare "sure" right after agreeing the goal means the goal itself is the step."""
+        if value == SKIPPED:
+            return {names.SLOT_TASK_WHAT: SKIPPED}
+        text = " ".join(str(value or "").split())
+        if not is_bare_agreement(text):
+            return {names.SLOT_TASK_WHAT: text or None}
+        goal = tracker.get_slot(names.SLOT_AGREED_GOAL)
+        if goal:
+            return {names.SLOT_TASK_WHAT: str(goal)}
+        dispatcher.utter_message(**messages.render(names.MSG_TASK_WHAT_INVALID))
+        return {names.SLOT_TASK_WHAT: None}
 
 
 class ActionSaveTask(Action):

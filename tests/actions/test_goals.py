@@ -99,6 +99,31 @@ def test_task_answers_are_free_text() -> None:
     assert events == [SlotSet("task_when", "monday evening")]
 
 
+@pytest.mark.parametrize(
+    ("typed", "agreed", "expected", "texts"),
+    [
+        ("walk round the block", "get outside more", "walk round the block", []),
+        ("sure", "read 20 pages of my book", "read 20 pages of my book", []),
+        ("Yep!", "call my sister", "call my sister", []),
+        ("that one", "call my sister", "call my sister", []),
+        ("ok", None, None, ["task_what_invalid"]),
+    ],
+)
+def test_a_bare_yes_for_the_step_means_the_agreed_goal(
+    typed: str, agreed: str | None, expected: str | None, texts: list[str]
+) -> None:
+    tracker = make_tracker(
+        {"requested_slot": "task_what", "agreed_goal": agreed},
+        text=typed,
+        intent="affirm",
+        events=[{"event": "slot", "name": "task_what", "value": typed}],
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateTaskForm().run(dispatcher, tracker, TASK_DOMAIN))
+    assert events == [SlotSet("task_what", expected)]
+    assert [m["text"] for m in dispatcher.messages] == [messages.text(t) for t in texts]
+
+
 def test_save_task(actions_database: Database) -> None:
     slots = {
         "task_what": "walk to the park",
