@@ -28,7 +28,7 @@ from bot.dialogue.form_commands import (
         ("nobody listens", "frustrated_with_bot", 0.79),
         ("i wish i had a real person to talk to about it every day", "request_human", 0.85),
         ("i'd rather talk to an actual human than my boss about work", "stop", 0.98),
-        ("stop", "greet", 0.99),
+        ("stop", "chitchat", 0.99),
         ("stop", None, None),
     ],
 )
@@ -104,8 +104,8 @@ def test_every_phrase_in_the_file_is_a_command_for_its_intent() -> None:
 
 def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "form_commands.yml"
-    path.write_text("commands:\n  greet: [hello]\nmax_words: 4\nmin_confidence: 0.8\n")
-    with pytest.raises(FormCommandsError, match="greet"):
+    path.write_text("commands:\n  chitchat: [hello]\nmax_words: 4\nmin_confidence: 0.8\n")
+    with pytest.raises(FormCommandsError, match="chitchat"):
         load_commands.__wrapped__(path)
     path.write_text("commands: {stop: [stop]}\n")
     with pytest.raises(FormCommandsError, match="max_words"):
@@ -115,7 +115,7 @@ def test_a_malformed_file_is_refused(tmp_path: Path) -> None:
 def test_malformed_overrides_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "form_commands.yml"
     base = "commands: {stop: [stop]}\nmax_words: 4\nmin_confidence: 0.8\n"
-    path.write_text(base + "overrides: {greet: {max_words: 9, min_confidence: 0.9}}\n")
+    path.write_text(base + "overrides: {chitchat: {max_words: 9, min_confidence: 0.9}}\n")
     with pytest.raises(FormCommandsError, match="overrides"):
         load_commands.__wrapped__(path)
     path.write_text(base + "overrides: {stop: {max_words: many}}\n")
