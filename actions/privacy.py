@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
+from actions.pausing import finish_pause
 from bot.dialogue import messages
 
 # The custom payload the web app acts on (bot/web): never shown to the person.
@@ -29,9 +30,14 @@ class ActionDeleteMyData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the confirmation and the deletion signal, or acknowledge the no."""
-        if tracker.get_slot(names.SLOT_DELETE_CONFIRMED) is True:
+        confirmed = tracker.get_slot(names.SLOT_DELETE_CONFIRMED) is True
+        if confirmed:
             dispatcher.utter_message(**messages.render(names.MSG_DELETE_DONE))
             dispatcher.utter_message(json_message=dict(DELETE_EVENT))
         else:
             dispatcher.utter_message(**messages.render(names.MSG_DELETE_KEPT))
-        return [SlotSet(names.SLOT_DELETE_CONFIRMED, None)]
+        # After a no, an exercise the request paused goes on at the same question.
+        return [
+            SlotSet(names.SLOT_DELETE_CONFIRMED, None),
+            *finish_pause(tracker, resume=not confirmed),
+        ]

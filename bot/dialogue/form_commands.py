@@ -24,7 +24,7 @@ COMMANDS_FILE = Path(__file__).resolve().parent / "data" / "form_commands.yml"
 # risk_disclosure is deliberately absent: it never reaches a form's answer at all.
 DIGRESSION_INTENTS = frozenset(
     {"stop", "skip", "request_human", "bot_challenge", "frustrated_with_bot", "thank",
-     "feel_understood", "greet"}
+     "feel_understood", "greet", "delete_my_data"}
 )  # fmt: skip
 
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")

@@ -4,7 +4,8 @@ import re
 
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 
-from actions.handoff import ActionPauseForHandoff, ActionRequestHandoff, message_id_of
+from actions.handoff import ActionRequestHandoff, message_id_of
+from actions.pausing import ActionPauseExercise
 from bot.dialogue import messages
 from bot.storage.engine import Database
 from bot.storage.escalations import list_escalations
@@ -38,7 +39,7 @@ def test_without_metadata_a_fresh_id_is_used() -> None:
 
 def test_asking_for_a_person_pauses_the_exercise_and_remembers_it() -> None:
     tracker = make_tracker(intent="request_human", active_loop="thought_record_form")
-    events, texts, _ = run(ActionPauseForHandoff(), tracker)
+    events, texts, _ = run(ActionPauseExercise(), tracker)
     assert events == [
         ActiveLoop(None),
         SlotSet("requested_slot", None),
@@ -48,7 +49,7 @@ def test_asking_for_a_person_pauses_the_exercise_and_remembers_it() -> None:
 
 
 def test_only_an_exercise_is_remembered() -> None:
-    events, _, _ = run(ActionPauseForHandoff(), make_tracker(active_loop="delete_form"))
+    events, _, _ = run(ActionPauseExercise(), make_tracker(active_loop="delete_form"))
     assert events[-1] == SlotSet("paused_exercise", None)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.privacy import ActionDeleteMyData
 from bot.dialogue import messages
@@ -33,3 +33,20 @@ def test_a_no_keeps_everything_and_sends_no_signal() -> None:
         assert events == [SlotSet("delete_confirmed", None)]
         assert texts == [messages.text("delete_kept")]
         assert not any(m.get("custom") for m in dispatcher.messages)
+
+
+def test_a_no_resumes_the_exercise_the_request_paused() -> None:
+    slots = {"delete_confirmed": False, "paused_exercise": "mood_form"}
+    events, texts, _ = run(ActionDeleteMyData(), make_tracker(slots, intent="deny"))
+    assert events == [
+        SlotSet("delete_confirmed", None),
+        SlotSet("paused_exercise", None),
+        FollowupAction("mood_form"),
+    ]
+    assert texts == [messages.text("delete_kept")]
+
+
+def test_a_yes_does_not_resume_the_exercise() -> None:
+    slots = {"delete_confirmed": True, "paused_exercise": "mood_form"}
+    events, _, _ = run(ActionDeleteMyData(), make_tracker(slots, intent="affirm"))
+    assert events == [SlotSet("delete_confirmed", None), SlotSet("paused_exercise", None)]
