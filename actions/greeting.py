@@ -43,6 +43,9 @@ class ActionGreet(Action):
             dispatcher.utter_message(text=greeting_text(context))
         else:
             dispatcher.utter_message(**messages.render(names.MSG_GREET_FIRST))
+        if (tracker.latest_message.get("intent") or {}).get("name") == names.INTENT_MOOD_NEGATIVE:
+            # "i feel awful": heard before any question is asked.
+            dispatcher.utter_message(**messages.render(names.MSG_OPENING_LOW))
         events: list[EventType] = [
             SlotSet(names.SLOT_MOOD_RATING, None),
             SlotSet(names.SLOT_EMOTIONS, None),

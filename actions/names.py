@@ -104,6 +104,7 @@ VALIDATE_CLOSE_FORM = "validate_close_form"
 
 # --- Dialogue: messages (bot/dialogue/data/messages.yml) ------------------------------------------
 MSG_GREET_FIRST = "greet_first"
+MSG_OPENING_LOW = "opening_low"
 MSG_GREET_RETURN = "greet_return"
 MSG_GREET_RETURN_NAME = "greet_return_name"
 MSG_GREET_RETURN_DAYS = "greet_return_days"
@@ -183,6 +184,7 @@ MSG_DELETE_DONE = "delete_done"
 MSG_DELETE_KEPT = "delete_kept"
 
 # --- Risk (lead) ---
+INTENT_MOOD_NEGATIVE = "mood_negative"
 INTENT_RISK_DISCLOSURE = "risk_disclosure"
 SLOT_ESCALATION_OPEN = "escalation_open"
 ACTION_ESCALATE_RISK = "action_escalate_risk"

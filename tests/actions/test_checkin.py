@@ -156,6 +156,15 @@ def test_first_greeting_says_ally_is_a_bot(actions_database: Database) -> None:
     assert SlotSet("mood_rating", None) in events
 
 
+def test_opening_with_a_low_mood_is_heard_before_the_first_question(
+    actions_database: Database,
+) -> None:
+    _, texts, _ = run(ActionGreet(), make_tracker(text="i feel awful", intent="mood_negative"))
+    assert texts == [text_of("greet_first"), text_of("opening_low")]
+    _, texts, _ = run(ActionGreet(), make_tracker(text="feeling great", intent="mood_positive"))
+    assert texts == [text_of("greet_first")]
+
+
 def test_return_greeting_uses_name_days_and_goal(actions_database: Database) -> None:
     db = actions_database
     db.run_sync(set_display_name, conversation_id="conv-1", name="Sam")
