@@ -123,3 +123,93 @@ class LemmaNgrams:
             for n in range(self.low, self.high + 1)
             for i in range(len(lemmas) - n + 1)
         ]
+
+
+NUMBER, NUMBER_ONLY, RATING = "__number__", "__number_only__", "__rating__"
+COUNT_OF, ALL_OF, PERCENT = "__count_of__", "__all_of__", "__percent__"
+#: Every token :class:`NumberShapes` can return.
+NUMBER_TOKENS = (NUMBER, NUMBER_ONLY, RATING, COUNT_OF, ALL_OF, PERCENT)
+PRONOUN_NUMBERS = frozenset({"one"})  # "this one", "no one": a number only inside a shape
+RATING_SCALE = 10  # "x out of 10", "x/10" is a rating; out of anything else is a count
+_NUMBER_WORD = re.compile(r"[0-9]+(?:\.[0-9]+)?|[a-z]+(?:'[a-z]+)*|[^\sa-z0-9]")
+_COUNT = re.compile(
+    r"#(?P<x>[0-9.]+) (?:\S+ ){0,2}?(?:out of|of the|of|from) (?:the )?#(?P<y>[0-9.]+)"
+)
+_PORTION = re.compile(r"#[0-9.]+ (?:%|percent|per cent) of\b")  # "80% of it": part of a whole
+_ALL = re.compile(r"\b(?:all|every|each|the full|the whole|all of the|every one of the) #[0-9.]+")
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    """The number lists of ``cues.yml``."""
+
+    values: dict[str, float]
+    hedges: frozenset[str]
+
+
+@cache
+def number_words(path: Path = CUES_FILE) -> NumberWords:
+    """Load the number words and hedges (once per process)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = {str(word).lower(): float(value) for word, value in data["number_words"].items()}
+    if not all(isinstance(word, str) for word in data["number_hedges"]):
+        raise ValueError(f"{path}: number_hedges has an entry that is not text")
+    return NumberWords(values, frozenset(word.lower() for word in data["number_hedges"]))
+
+
+def _value(token: str, values: dict[str, float]) -> float | None:
+    if "0" <= token[0] <= "9":  # ASCII digits only: "²" is a digit to str.isdigit
+        return float(token)
+    return values.get(token)
+
+
+@dataclass(frozen=True)
+class NumberShapes:
+    """Analyser: what shape the numbers of a text have, one token per shape.
+
+    ``__number__`` per number ("one" only inside a shape), ``__rating__`` for "x out of 10" or
+    "x/10", ``__count_of__`` for "x out of y" or "x of the y" with y not 10 and x below y or
+    for "x% of", ``__all_of__`` for "all 7 days" or "5 out of 5", ``__percent__`` for "80%" or
+    "percent", and ``__number_only__`` for a message that is a number and hedges ("about a 6",
+    "7 i think", "8 out of 10").
+    """
+
+    def __call__(self, text: str) -> list[str]:
+        """Return the number shape tokens of ``text`` (none for a text without numbers)."""
+        lists = number_words()
+        tokens = _NUMBER_WORD.findall(text.lower().replace("\u2019", "'"))
+        marked: list[str] = []
+        shapes: list[str] = []
+        for token in tokens:
+            value = _value(token, lists.values)
+            if value is None:
+                marked.append(token.replace("#", "_"))  # "#" marks the numbers below
+                continue
+            marked.append(f"#{value:g}")
+            if token not in PRONOUN_NUMBERS:
+                shapes.append(NUMBER)
+        if not any(token.startswith("#") for token in marked):
+            return []
+        joined = " ".join(marked).replace(" / ", " out of ")
+        counted = False
+        for match in _COUNT.finditer(joined):
+            x, y = float(match["x"]), float(match["y"])
+            if y == RATING_SCALE and x <= y:
+                shapes.append(RATING)
+            elif x == y:
+                shapes.append(ALL_OF)
+                counted = True
+            elif x < y:
+                shapes.append(COUNT_OF)
+                counted = True
+        if _PORTION.search(joined):
+            shapes.append(COUNT_OF)
+            counted = True
+        if _ALL.search(joined):
+            shapes.append(ALL_OF)
+            counted = True
+        if "%" in tokens or "percent" in tokens or "per cent" in " ".join(tokens):
+            shapes.append(PERCENT)
+        if not counted and all(token.startswith("#") or token in lists.hedges for token in marked):
+            shapes.append(NUMBER_ONLY)
+        return shapes

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.nlu.compiled_ngrams import CompiledNgrams, UnsupportedPipeline
+from bot.nlu.cues import NumberShapes
 from bot.nlu.ngram_intent_classifier import NgramIntentClassifier, build_pipeline
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -70,6 +71,48 @@ def test_two_intents_use_the_binary_probabilities() -> None:
     compiled = CompiledNgrams(pipeline)
     actual = np.array([compiled.predict_proba(text) for text in texts])
     np.testing.assert_allclose(actual, pipeline.predict_proba(texts), rtol=1e-9, atol=1e-12)
+
+
+def test_the_regression_alone_compiles_too() -> None:
+    texts, intents = nlu_examples()
+    config = {**NgramIntentClassifier.get_default_config(), "svm_weight": 0.0}
+    pipeline = build_pipeline(config).fit(texts[::4], intents[::4])
+    compiled = CompiledNgrams(pipeline)
+    sample = [*texts[1::40], "", "😶", "5 out of 7 days", "about a 6"]
+    actual = np.array([compiled.predict_proba(text) for text in sample])
+    np.testing.assert_allclose(actual, pipeline.predict_proba(sample), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7",
+        "about a 6",
+        "8 out of 10",
+        "3/10",
+        "5 out of 7 days",
+        "all 7 days",
+        "5 out of 5",
+        "two of the three things",
+        "75% done",
+        "80%",
+        "on cloud nine",
+        "set an alarm for 7",
+    ],
+)
+def test_number_shapes_get_the_pipelines_probabilities(trained, text: str) -> None:
+    pipeline, compiled, _ = trained
+    expected = pipeline.predict_proba([text])[0]
+    np.testing.assert_allclose(compiled.predict_proba(text), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_default_pipeline_is_a_blend_with_number_shapes(trained) -> None:
+    pipeline, compiled, _ = trained
+    assert compiled._blend is not None
+    assert any(
+        isinstance(vectoriser.analyzer, NumberShapes)
+        for _, vectoriser in pipeline.steps[0][1].transformer_list
+    )
 
 
 def test_other_pipelines_are_refused() -> None:

@@ -80,8 +80,10 @@ def test_the_same_data_trains_the_same_model(tmp_path: Path) -> None:
     second, _ = new_classifier(tmp_path, "b")
     first.train(training_data())
     second.train(training_data())
-    coefficients = [c._pipeline.steps[-1][1].coef_ for c in (first, second)]
-    assert np.array_equal(*coefficients)
+    blends = [c._pipeline.steps[-1][1] for c in (first, second)]
+    assert np.array_equal(blends[0].regression_.coef_, blends[1].regression_.coef_)
+    assert np.array_equal(blends[0].svm_.coef_, blends[1].svm_.coef_)
+    assert np.array_equal(blends[0].svm_.intercept_, blends[1].svm_.intercept_)
 
 
 def test_untrained_or_empty_messages_are_left_alone(tmp_path: Path) -> None:
@@ -118,3 +120,26 @@ def test_editing_the_cue_words_changes_the_config_rasa_fingerprints() -> None:
     from bot.nlu.cues import cue_words_digest
 
     assert NgramIntentClassifier.get_default_config()["cue_words_sha256"] == cue_words_digest()
+
+
+def test_the_regression_alone_is_still_an_option(tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    classifier, _ = new_classifier(tmp_path)
+    classifier._config = {**classifier._config, "svm_weight": 0.0, "number_cues": False}
+    classifier.train(training_data())
+    assert isinstance(classifier._pipeline.steps[-1][1], LogisticRegression)
+    assert predict(classifier, "hiya there").get("intent")["name"] == "greet"
+
+
+def test_the_blend_is_a_probability_ranking(tmp_path: Path) -> None:
+    classifier, _ = new_classifier(tmp_path)
+    classifier.train(training_data())
+    blend = classifier._pipeline.steps[-1][1]
+    features = classifier._pipeline.steps[0][1].transform(["feeling low", "hi", "😶", ""])
+    probabilities = blend.predict_proba(features)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    assert (probabilities >= 0).all()
+    regression = blend.regression_.predict_proba(features)
+    assert not np.allclose(probabilities, regression)  # the SVM's half counts
+    assert list(blend.predict(features)) == list(blend.classes_[probabilities.argmax(axis=1)])

@@ -5,15 +5,24 @@ import pickle
 import pytest
 
 from bot.nlu.cues import (
+    ALL_OF,
+    COUNT_OF,
     CUE_TOKENS,
     DOUBLE_NEGATION,
     FUTURE,
     NEGATED_PAST,
     NEGATION,
+    NUMBER,
+    NUMBER_ONLY,
+    NUMBER_TOKENS,
     PAST,
+    PERCENT,
+    RATING,
     GrammaticalCues,
     LemmaNgrams,
+    NumberShapes,
     cue_words,
+    number_words,
 )
 
 cues = GrammaticalCues()
@@ -97,3 +106,76 @@ def test_an_unquoted_yaml_boolean_is_refused(tmp_path) -> None:
     )
     with pytest.raises(ValueError, match="negation"):
         cue_words(path)
+
+
+numbers = NumberShapes()
+
+
+@pytest.mark.parametrize(
+    "text", ["7", "about a 6", "a five i guess", "i'd give it a 4", "zero", "seventy", "6 i guess"]
+)
+def test_a_bare_number_is_a_number_only(text: str) -> None:
+    assert numbers(text) == [NUMBER, NUMBER_ONLY]
+
+
+@pytest.mark.parametrize("text", ["8 out of 10", "3/10", "nine out of ten", "2 / 10"])
+def test_out_of_ten_is_a_rating(text: str) -> None:
+    assert numbers(text) == [NUMBER, NUMBER, RATING, NUMBER_ONLY]
+
+
+def test_a_rating_in_a_sentence_is_not_a_bare_number() -> None:
+    assert numbers("5/10 kinda day") == [NUMBER, NUMBER, RATING]
+
+
+@pytest.mark.parametrize(
+    "text", ["5 out of 7 days", "3 days out of 5", "2 of the 4 walks", "two of the three things"]
+)
+def test_part_of_a_count(text: str) -> None:
+    assert numbers(text) == [NUMBER, NUMBER, COUNT_OF]
+
+
+@pytest.mark.parametrize("text", ["all 7 days", "all three times", "every day, all 5"])
+def test_all_of_a_count(text: str) -> None:
+    assert numbers(text) == [NUMBER, ALL_OF]
+
+
+def test_x_out_of_x_is_all_of_it() -> None:
+    assert numbers("5 out of 5") == [NUMBER, NUMBER, ALL_OF]
+    assert numbers("one out of three") == [NUMBER, COUNT_OF]  # "one" counts inside a shape
+
+
+def test_percentages() -> None:
+    assert numbers("80%") == [NUMBER, PERCENT, NUMBER_ONLY]
+    assert numbers("about 30 percent") == [NUMBER, PERCENT, NUMBER_ONLY]
+    assert numbers("75% done") == [NUMBER, PERCENT]
+
+
+@pytest.mark.parametrize("text", ["about 80% of it", "like 50 percent of it"])
+def test_a_percentage_of_something_is_part_of_a_whole_not_a_bare_number(text: str) -> None:
+    assert numbers(text) == [NUMBER, COUNT_OF, PERCENT]
+
+
+@pytest.mark.parametrize("text", ["this one", "no one cares", "nice one", "hello", "", "😶"])
+def test_one_as_a_pronoun_and_texts_without_numbers_have_no_shape(text: str) -> None:
+    assert numbers(text) == []
+
+
+def test_a_number_in_a_request_is_only_a_number() -> None:
+    assert numbers("set an alarm for 7") == [NUMBER]
+    assert numbers("one") == [NUMBER_ONLY]
+
+
+def test_every_number_shape_is_in_the_fixed_vocabulary() -> None:
+    texts = ["5 out of 5, 3/10, all 7, 80%, 2 of the 9", "x" * 5000, "1" * 400, "9/0", "² ³ ٣ 5"]
+    assert {shape for text in texts for shape in numbers(text)} <= set(NUMBER_TOKENS)
+
+
+def test_the_number_lists_load() -> None:
+    lists = number_words()
+    assert lists.values["seven"] == 7
+    assert "one" in lists.values
+    assert "i'd" in lists.hedges and "about" in lists.hedges
+
+
+def test_number_shapes_pickle() -> None:
+    assert pickle.loads(pickle.dumps(numbers))("8/10") == numbers("8/10")
