@@ -15,8 +15,17 @@ from bot.errors import AllyError
 from bot.risk.crisis_domain import write_crisis_domain
 from bot.stack import rasa_environment, rasa_executable
 
-# The classifier's cue word lists are read at training time too (bot/nlu/cues.py).
-TRAINING_INPUTS = ("config.yml", "domain", "data", "bot/nlu/data")
+# The classifier's cue word lists are read at training time too (bot/nlu/cues.py), and its own
+# code decides what it learns (bot/nlu/ngram_intent_classifier.py, CODE_FILES).
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain",
+    "data",
+    "bot/nlu/data",
+    "bot/nlu/ngram_intent_classifier.py",
+    "bot/nlu/cues.py",
+    "bot/nlu/compiled_ngrams.py",
+)
 STAMP_NAME = ".ally-fingerprint"
 
 

@@ -11,6 +11,8 @@ itself, so it needs no featuriser before it; `RiskOverride` still has the last w
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import joblib
@@ -53,6 +55,21 @@ def _word_vectoriser(config: dict[str, Any]) -> TfidfVectorizer:
     return TfidfVectorizer(
         analyzer="word", ngram_range=(low, high), token_pattern=WORD_PATTERN, sublinear_tf=True
     )
+
+
+# The code that trains the classifier and defines the objects its model file holds.
+CODE_FILES = tuple(
+    Path(__file__).resolve().parent / name
+    for name in ("ngram_intent_classifier.py", "cues.py", "compiled_ngrams.py")
+)
+
+
+def code_digest() -> str:
+    """Return the SHA-256 of the classifier's source files (see ``CODE_FILES``)."""
+    digest = hashlib.sha256()
+    for path in CODE_FILES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def build_pipeline(config: dict[str, Any]) -> Pipeline:
@@ -165,6 +182,9 @@ class NgramIntentClassifier(GraphComponent):
             "grammatical_cues": True,
             # Not a setting: the word lists' digest, so that editing cues.yml retrains.
             "cue_words_sha256": cue_words_digest(),
+            # Not a setting either: Rasa's training cache keys a component on its config and data,
+            # not its code, so a code change would otherwise reuse a model trained by old code.
+            "code_sha256": code_digest(),
             # Shapes of numbers: a rating, a count out of a whole, all of a count, a percentage.
             "number_cues": True,
             "C": 100.0,

@@ -122,6 +122,17 @@ def test_editing_the_cue_words_changes_the_config_rasa_fingerprints() -> None:
     assert NgramIntentClassifier.get_default_config()["cue_words_sha256"] == cue_words_digest()
 
 
+def test_editing_the_classifier_code_changes_the_config_and_the_training_fingerprint(
+    tmp_path: Path,
+) -> None:
+    from bot.nlu.ngram_intent_classifier import CODE_FILES, code_digest
+    from bot.training import TRAINING_INPUTS
+
+    assert NgramIntentClassifier.get_default_config()["code_sha256"] == code_digest()
+    project = CODE_FILES[0].parents[2]
+    assert {str(p.relative_to(project)) for p in CODE_FILES} <= set(TRAINING_INPUTS)
+
+
 def test_the_regression_alone_is_still_an_option(tmp_path: Path) -> None:
     from sklearn.linear_model import LogisticRegression
 

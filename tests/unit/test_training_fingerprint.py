@@ -13,6 +13,8 @@ def make_project(root: Path) -> Path:
     (root / "domain" / "domain.yml").write_text("version: '3.1'\n")
     (root / "data" / "nlu.yml").write_text("nlu: []\n")
     (root / "bot/nlu/data/cues.yml").write_text("negation: [not]\n")
+    for name in ("ngram_intent_classifier.py", "cues.py", "compiled_ngrams.py"):
+        (root / "bot/nlu" / name).write_text("# the classifier's code\n")
     return root
 
 
@@ -30,3 +32,10 @@ def test_the_classifier_config_carries_the_cue_words_digest(tmp_path: Path) -> N
     assert cue_words_digest(copy) == cue_words_digest()
     copy.write_text(CUES_FILE.read_text() + "# edited\n")
     assert cue_words_digest(copy) != cue_words_digest()
+
+
+def test_editing_the_classifier_code_changes_the_training_fingerprint(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    before = fingerprint(project)
+    (project / "bot/nlu/cues.py").write_text("# the classifier's code, edited\n")
+    assert fingerprint(project) != before
