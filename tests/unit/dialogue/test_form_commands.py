@@ -29,6 +29,10 @@ from bot.dialogue.form_commands import (
         ("i wish i had a real person to talk to about it every day", "request_human", 0.85),
         ("i'd rather talk to an actual human than my boss about work", "stop", 0.98),
         ("stop", "chitchat", 0.99),
+        # Times answer "when" questions even when classified as a greeting.
+        ("monday evening", "greet", 0.99),
+        ("tomorrow morning", "greet", 0.99),
+        ("evening", "greet", 0.99),
         ("stop", None, None),
     ],
 )
@@ -54,6 +58,8 @@ def test_answers_are_not_digressions(text: str, intent: str | None, confidence: 
         ("you don't understand", "frustrated_with_bot", 0.3),
         ("thank you", "thank", 0.4),
         ("that helps", "feel_understood", 0.3),
+        ("hi again", "greet", 0.5),
+        ("Good evening!", "greet", 0.6),
         ("/request_human", "request_human", 1.0),
         ('/skip{"x": 1}', "skip", 1.0),
         ("not doing this", "stop", 0.85),
