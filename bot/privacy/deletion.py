@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.audit import record_audit
 from bot.storage.tables import (
@@ -138,6 +139,31 @@ def delete_person(
         detail={"rows": counts, "kept_safeguarding": keep_safeguarding},
     )
     return counts
+
+
+def scrub_write_ahead_log(engine: Engine, *, attempts: int = 5) -> bool:
+    """After a deletion on SQLite, leave no copy of the deleted rows in the ``-wal`` file.
+
+    Ally's database runs in WAL mode, and pooled connections keep the ``-wal`` file alive: the
+    pages written when the person's text was first stored stay in it after the rows are gone
+    (``secure_delete`` only overwrites pages in the database file). A ``TRUNCATE`` checkpoint
+    copies the latest pages into the database file and empties the ``-wal`` file. It waits for
+    writers (the connection's busy timeout); a reader on an older snapshot makes it report busy,
+    so it is tried ``attempts`` times.
+
+    Returns:
+        True when the log was emptied (or the database is not SQLite), False when it stayed
+        busy: the caller logs it, and the next checkpoint overwrites the old pages.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    for attempt in range(attempts):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return True
+        time.sleep(0.05 * (attempt + 1))
+    return False
 
 
 def _delete(connection: Connection, table: sa.Table, condition: Any) -> int:

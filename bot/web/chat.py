@@ -18,7 +18,7 @@ import socketio
 from aiohttp import web
 
 from bot.errors import RasaUnavailableError
-from bot.privacy.deletion import delete_person, delete_tracker_events
+from bot.privacy.deletion import delete_person, delete_tracker_events, scrub_write_ahead_log
 from bot.supporter import transcript
 from bot.supporter.takeover import list_messages, message_text
 from bot.web import keys
@@ -153,11 +153,16 @@ class ChatHandlers:
         settings = self._app[keys.SETTINGS]
         self._turns.forget(session_id)
         try:
-            counts = await self._app[keys.DATABASE].run(
+            database = self._app[keys.DATABASE]
+            counts = await database.run(
                 delete_person,
                 conversation_id=session_id,
                 keep_safeguarding=settings.keep_safeguarding_records,
             )
+            if not await asyncio.to_thread(scrub_write_ahead_log, database.engine):
+                logger.warning(
+                    "deleted rows may stay in the database's -wal file until its next checkpoint"
+                )
             events = await asyncio.get_running_loop().run_in_executor(
                 None, delete_tracker_events, settings.tracker_store, session_id
             )

@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiohttp.test_utils import TestServer
+from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.storage.checkins import mood_history, record_mood
 from bot.storage.engine import Database
+from bot.storage.goals import record_goal
+from bot.storage.tables import goals
 from bot.supporter.takeover import message_text
 from bot.web import chat
 from bot.web.session_ids import is_issued
@@ -58,6 +62,31 @@ async def test_delete_request_deletes_everywhere_and_starts_afresh(
     rasa.replies = [{"text": "hello again"}]
     assert await widget.say("hi") == {"text": "hello again"}
     assert rasa.received[-1]["sender"] == new_id
+
+
+async def test_deleted_text_leaves_the_write_ahead_log_too(
+    widget: Widget, fake_rasa: tuple[FakeRasa, int], database: Database,
+    web_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """WAL mode keeps the pages first written in the -wal file while pooled connections live."""
+    rasa, _ = fake_rasa
+    monkeypatch.setattr(chat, "delete_tracker_events", lambda *args: 0)
+    secret = "ring my estranged brother Jonas"
+    old_id = await widget.session()
+    database.run_sync(record_goal, conversation_id=old_id, status="accepted", text=secret)
+    folder = Path(make_url(web_settings.database_url).database or "").parent
+
+    def stored_anywhere() -> bool:
+        return any(secret.encode() in path.read_bytes() for path in folder.glob("*.db*"))
+
+    with database.engine.connect() as reader:  # another pooled connection stays open throughout
+        reader.execute(sa.select(goals.c.id)).all()
+        assert stored_anywhere(), "the test must see the text before the deletion"
+        rasa.replies = DELETE_REPLIES
+        await widget.send("delete my data")
+        await widget.next()
+        assert (await widget.next())["text"] == message_text("deletion_done")
+        assert not stored_anywhere()
 
 
 async def test_failed_deletion_says_so_and_keeps_the_conversation(
