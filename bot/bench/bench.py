@@ -25,6 +25,9 @@ from bot.config import Settings
 from bot.stack import rasa_executable
 
 
+LOAD_GENERATOR = "load generator"
+
+
 @dataclass(frozen=True)
 class BenchOptions:
     """What to run."""
@@ -63,6 +66,12 @@ def _used(before: dict[str, float | None], after: dict[str, float | None]) -> di
     }
 
 
+def _with_load_generator(services: dict[str, float | None]) -> dict[str, float | None]:
+    """Add this process's own CPU seconds: the simulated people share the machine's cores."""
+    times = os.times()
+    return {**services, LOAD_GENERATOR: times.user + times.system}
+
+
 async def _run_series(
     options: BenchOptions,
     open_conversation: Callable[[int], Any],
@@ -76,9 +85,9 @@ async def _run_series(
         scripts = generate_scripts(
             options.users, turns_per_person=options.turns_per_user, seed=index
         )
-        before = cpu()
+        before = _with_load_generator(cpu())
         result = await run_load(scripts, open_conversation)
-        figures = await after_run(result, _used(before, cpu()))
+        figures = await after_run(result, _used(before, _with_load_generator(cpu())))
         runs.append(figures)
         kind = "first run after start" if index == 0 else f"warm run {index}"
         p99 = f"{figures.latency.p99 * 1000:.0f} ms" if figures.latency else "-"

@@ -31,8 +31,14 @@ def create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # QueuePool keeps connections open (SQLAlchemy 2's default for a file; 1.4, which the
+        # action server runs under Rasa's pin, would open one per transaction: about 0.6 ms).
+        pool = sa.pool.QueuePool if parsed.database not in (None, "", ":memory:") else None
         engine = sa.create_engine(
-            url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            future=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **({"poolclass": pool} if pool else {}),
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
