@@ -319,7 +319,7 @@ def _higher(a: str, b: str) -> str:
     return a if SEVERITY_ORDER.index(a) >= SEVERITY_ORDER.index(b) else b
 
 
-def _open_risk(conversation_id: str, *columns: Any) -> sa.Select:
+def _open_risk(conversation_id: Any, *columns: Any) -> sa.Select:
     """Select the conversation's unresolved risk escalation (at most one, see tables.py)."""
     return (
         sa.select(*columns)
@@ -416,9 +416,13 @@ def add_context(connection: Connection, *, conversation_id: str, entry: dict[str
     return True
 
 
+# Built once: every turn asks this, and building the statement cost more CPU than running it.
+_OPEN_RISK_ID = _open_risk(sa.bindparam("conversation_id"), escalations.c.id)
+
+
 def has_open_escalation(connection: Connection, *, conversation_id: str) -> bool:
     """Return True while the conversation has a risk escalation that is not resolved."""
-    row = connection.execute(_open_risk(conversation_id, escalations.c.id)).first()
+    row = connection.execute(_OPEN_RISK_ID, {"conversation_id": conversation_id}).first()
     return row is not None
 
 

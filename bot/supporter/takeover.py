@@ -83,13 +83,16 @@ def _takeover(row: Any) -> Takeover:
     )
 
 
+# Built once: every turn asks this (see escalations._OPEN_RISK_ID).
+_ACTIVE_TAKEOVER = sa.select(takeovers).where(
+    takeovers.c.conversation_id == sa.bindparam("conversation_id"),
+    takeovers.c.ended_at.is_(None),
+)
+
+
 def active_takeover(connection: Connection, *, conversation_id: str) -> Takeover | None:
     """Return the conversation's active takeover, if any."""
-    row = connection.execute(
-        sa.select(takeovers).where(
-            takeovers.c.conversation_id == conversation_id, takeovers.c.ended_at.is_(None)
-        )
-    ).first()
+    row = connection.execute(_ACTIVE_TAKEOVER, {"conversation_id": conversation_id}).first()
     return _takeover(row) if row else None
 
 
