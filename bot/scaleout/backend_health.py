@@ -3,8 +3,10 @@
 The watchdog (bot/scaleout/watchdog.py) keeps one :class:`ServerHealth` per server and
 rewrites a JSON file whenever one changes (``<var>/scale/backends.json``), for an operator or
 a monitoring check: ``{"watching": true, "updated_at": ..., "servers": {"postgres": {"state":
-"up", "restarts": 1, ...}, "redis": {...}}}``. It holds server names, times, counts and the
-servers' own start-up errors; nothing a person wrote.
+"up", "restarts": 1, ...}, "redis": {...}}}``. A server's ``state`` is ``up``; ``down`` while
+its process is dead and the watchdog restarts it; or ``unresponsive`` while its process runs but
+has not answered the watchdog's probe several times in a row (hung, stopped, or stuck). It holds
+server names, times, counts and the servers' own start-up errors; nothing a person wrote.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, Literal
 from bot.clock import utcnow
 
 logger = logging.getLogger(__name__)
-State = Literal["up", "down"]
+State = Literal["up", "down", "unresponsive"]
 #: The report's place under ALLY_VAR_DIR.
 HEALTH_FILE = Path("scale") / "backends.json"
 
@@ -30,7 +32,11 @@ def _now() -> str:
 
 @dataclass
 class ServerHealth:
-    """One server: ``up``, or ``down`` since ``down_since`` while the watchdog restarts it."""
+    """One server as the watchdog sees it.
+
+    ``up``; ``down`` since ``down_since`` while the watchdog restarts it; or ``unresponsive``
+    since ``unresponsive_since`` while its process runs but does not answer the probe.
+    """
 
     state: State = "up"
     restarts: int = 0
@@ -38,6 +44,7 @@ class ServerHealth:
     down_since: str | None = None
     last_restart_at: str | None = None
     last_error: str | None = None
+    unresponsive_since: str | None = None
 
 
 class HealthReport:
@@ -62,9 +69,22 @@ class HealthReport:
         self.write()
 
     def went_down(self, name: str) -> None:
-        """Record that ``name`` was found dead."""
+        """Record that ``name`` was found dead (also when it was unresponsive before)."""
         self.servers[name].state = "down"
         self.servers[name].down_since = _now()
+        self.servers[name].unresponsive_since = None
+        self.write()
+
+    def went_unresponsive(self, name: str) -> None:
+        """Record that ``name`` runs but stopped answering the watchdog's probe."""
+        self.servers[name].state = "unresponsive"
+        self.servers[name].unresponsive_since = _now()
+        self.write()
+
+    def responds_again(self, name: str) -> None:
+        """Record that ``name``, unresponsive until now, answered the probe again."""
+        self.servers[name].state = "up"
+        self.servers[name].unresponsive_since = None
         self.write()
 
     def start_failed(self, name: str, error: str) -> None:

@@ -3,6 +3,9 @@
 ``ally up --scale`` keeps a persistent cluster under ``<var>/scale/pg``; the tests use throwaway
 ones in ``/tmp``. The server refuses to run as root, so when we are root (CI, these machines)
 every PostgreSQL command runs as the ``postgres`` user through ``runuser``.
+
+:func:`answers` is the watchdog's probe of a server that runs but may hang: an SSLRequest, which
+the server answers with one byte before any login.
 """
 
 from __future__ import annotations
@@ -10,8 +13,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from bot.ports import free_port
@@ -23,6 +29,9 @@ COMMAND_TIMEOUT = 120.0
 USER = "ally"
 APP_DATABASE = "ally"
 REAP_WAIT_SECONDS = 10.0
+PROBE_TIMEOUT = 2.0
+#: The SSLRequest packet: length 8, then the request code 80877103 (1234 << 16 | 5679).
+SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 
 
 def postgres_bin(tool: str) -> str:
@@ -39,6 +48,26 @@ def postgres_bin(tool: str) -> str:
             f"PostgreSQL's {tool} is not installed (Debian: apt-get install postgresql)"
         )
     return found
+
+
+def answers(port: int, host: str = "127.0.0.1", timeout: float = PROBE_TIMEOUT) -> bool:
+    """True when the server at ``host:port`` answers an SSLRequest within ``timeout`` seconds.
+
+    A TCP connect is not enough: the kernel accepts connections into the listen backlog while
+    the postmaster is stopped (``kill -STOP``) or stuck. The postmaster's child answers an
+    SSLRequest with one byte, ``N`` (no SSL) or ``S``, before authentication, also while the
+    server starts up or replays its log; no login, no subprocess. Closing the connection right
+    after that byte leaves nothing in the server's log.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as conn:
+            conn.settimeout(max(deadline - time.monotonic(), 0.001))
+            conn.sendall(SSL_REQUEST)
+            conn.settimeout(max(deadline - time.monotonic(), 0.001))
+            return conn.recv(1) in (b"N", b"S")
+    except OSError:  # refused, reset, or timed out (socket.timeout is an OSError)
+        return False
 
 
 def check_postgres_installed() -> None:
@@ -161,6 +190,13 @@ class PostgresCluster:
         """
         pid = self._recorded_pid()
         return pid is not None and process_runs(pid)
+
+    def responds(self, timeout: float = PROBE_TIMEOUT) -> bool:
+        """True when the server answers an SSLRequest in time: the watchdog's probe.
+
+        See :func:`answers`; cheap enough for every few seconds, unlike :meth:`is_ready`.
+        """
+        return answers(self.port, timeout=timeout)
 
     def _recorded_pid(self) -> int | None:
         """The process id in ``postmaster.pid``: the server's, or a dead server's."""

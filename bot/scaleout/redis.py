@@ -15,6 +15,7 @@ from bot.scaleout.errors import BackendError, MissingBinaryError
 from bot.scaleout.processes import die_with_parent
 
 READY_TIMEOUT = 20.0
+PROBE_TIMEOUT = 2.0
 DEBIAN_PATH = Path("/usr/bin/redis-server")
 
 
@@ -33,12 +34,19 @@ def redis_bin() -> str:
 
 
 def ping(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> bool:
-    """True when Redis at ``host:port`` answers ``PING`` with ``PONG``: the health check."""
+    """True when Redis at ``host:port`` answers ``PING`` with ``PONG`` within ``timeout`` seconds.
+
+    The health check, and the watchdog's probe: a stopped (``kill -STOP``) or stuck server still
+    has its connections accepted by the kernel, but never answers.
+    """
+    deadline = time.monotonic() + timeout
     try:
         with socket.create_connection((host, port), timeout=timeout) as conn:
+            conn.settimeout(max(deadline - time.monotonic(), 0.001))
             conn.sendall(b"PING\r\n")
+            conn.settimeout(max(deadline - time.monotonic(), 0.001))
             return conn.recv(64).startswith(b"+PONG")
-    except OSError:
+    except OSError:  # refused, reset, or timed out (socket.timeout is an OSError)
         return False
 
 
@@ -64,6 +72,10 @@ class RedisServer:
         if self._proc is not None:
             return self._proc.poll() is None
         return ping(self.port)
+
+    def responds(self, timeout: float = PROBE_TIMEOUT) -> bool:
+        """True when the server answers PING in time: the watchdog's probe."""
+        return ping(self.port, timeout=timeout)
 
     def argv(self) -> list[str]:
         """The command line: loopback only, no persistence, protected mode on."""

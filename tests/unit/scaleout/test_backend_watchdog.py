@@ -85,7 +85,7 @@ def test_a_killed_redis_comes_back(tmp_path: Path, caplog: pytest.LogCaptureFixt
     server = RedisServer(free_port(), tmp_path / "redis.log")
     server.start()
     health_path = tmp_path / "backends.json"
-    redis = WatchedServer("redis", server.is_alive, server.start)
+    redis = WatchedServer("redis", server.is_alive, server.start, server.responds)
     watchdog = BackendWatchdog([redis], health_path, policy=FAST, check_interval=CHECK_SECONDS)
     killed = server.pid
     assert killed is not None

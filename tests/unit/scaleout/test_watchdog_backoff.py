@@ -21,7 +21,8 @@ CHECK_SECONDS = 0.05
 
 def watchdog_of(servers: dict[str, FlakyServer], health_path: Path) -> BackendWatchdog:
     watched_servers = [
-        WatchedServer(name, server.is_alive, server.start) for name, server in servers.items()
+        WatchedServer(name, server.is_alive, server.start, server.responds)
+        for name, server in servers.items()
     ]
     return BackendWatchdog(watched_servers, health_path, policy=FAST, check_interval=CHECK_SECONDS)
 

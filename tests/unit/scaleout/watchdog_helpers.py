@@ -42,17 +42,31 @@ def watched(watchdog: BackendWatchdog, scenario: Callable[[], None]) -> None:
 
 
 class FlakyServer:
-    """A stand-in server that dies on demand and whose next ``failures`` starts fail."""
+    """A stand-in server that dies on demand and whose next ``failures`` starts fail.
+
+    It answers probes while ``answers`` holds, except for the next ``silent_probes``.
+    """
 
     def __init__(self, failures: int = 0) -> None:
         self.alive = True
         self.failures = failures
+        self.answers = True
+        self.silent_probes = 0
+        self.probes = 0
 
     def is_alive(self) -> bool:
         return self.alive
+
+    def responds(self) -> bool:
+        self.probes += 1
+        if self.silent_probes:
+            self.silent_probes -= 1
+            return False
+        return self.alive and self.answers
 
     def start(self) -> None:
         if self.failures:
             self.failures -= 1
             raise BackendError("pg_ctl failed: could not start server")
         self.alive = True
+        self.answers = True  # a new process
