@@ -10,10 +10,14 @@ at the time of the request, what a turn needs:
   is, people still get the crisis text from the web app itself, but no check-in.
 - ``spool``: escalations waiting in the local spool for the database (0 normally).
 - ``backends`` (``ally up --scale`` only): PostgreSQL's and Redis's state from the watchdog's
-  health file (bot/scaleout/backend_health.py).
+  health file (bot/scaleout/backend_health.py): ``up``, ``down`` (its process died and is being
+  restarted) or ``unresponsive`` (its process runs but does not answer the watchdog's probe).
 
-It answers 200 ``{"status": "ready", ...}`` when the database and Rasa are up, else 503
-``{"status": "degraded", ...}``. Use it for alerts and for routing between several web apps; a
+It answers 200 ``{"status": "ready", ...}`` when the database and Rasa are up and, while the
+watchdog runs (``watching`` in its file), every backend is ``up``; else 503
+``{"status": "degraded", ...}``. A file whose watchdog has stopped describes its last moment
+(the stack stopped, or a single-process stack now uses the same var folder): its states are
+shown but do not count. Use it for alerts and for routing between several web apps; a
 single web app should stay in service when degraded (it still gives the crisis text), so its load
 balancer checks ``/healthz``. It holds states and counts, never a conversation. Access is the
 same as for ``/metrics``: loopback, or ``ALLY_METRICS_TOKEN`` as a bearer token.
@@ -59,13 +63,23 @@ async def readiness(request: web.Request) -> web.Response:
         "spool": {"depth": spooled},
     }
     backends = read_report(app[keys.SETTINGS].var_dir / HEALTH_FILE)
+    backends_up = True
     if backends is not None:
         checks["backends"] = backends.get("servers", {})
-    ready = database_up and rasa_up
+        backends_up = backends.get("watching") is not True or _all_up(checks["backends"])
+    ready = database_up and rasa_up and backends_up
     return web.json_response(
         {"status": "ready" if ready else "degraded", "checks": checks},
         status=200 if ready else 503,
     )
+
+
+def _all_up(servers: object) -> bool:
+    """True when every server in the health file's ``servers`` is ``up``."""
+    if not isinstance(servers, dict):
+        return False
+    return all(isinstance(health, dict) and health.get("state") == "up"
+               for health in servers.values())  # fmt: skip
 
 
 def _read_escalations(connection: Connection) -> bool:

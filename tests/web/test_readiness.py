@@ -59,13 +59,40 @@ async def test_degraded_when_the_database_has_no_tables(
     assert body["checks"]["rasa"]["up"] is True
 
 
+def write_backends(settings: Settings, servers: dict[str, Any], *, watching: bool) -> None:
+    report = settings.var_dir / "scale" / "backends.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps({"watching": watching, "servers": servers}))
+
+
 async def test_scale_out_backends_come_from_the_watchdog_file(
     client: TestClient, web_settings: Settings
 ) -> None:
-    report = web_settings.var_dir / "scale" / "backends.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    servers = {"postgres": {"state": "down", "restarts": 1}, "redis": {"state": "up"}}
-    report.write_text(json.dumps({"watching": True, "servers": servers}))
+    servers = {"postgres": {"state": "up", "restarts": 1}, "redis": {"state": "up"}}
+    write_backends(web_settings, servers, watching=True)
+    status, body = await ready(client)
+    assert status == 200
+    assert body["checks"]["backends"] == servers
+
+
+@pytest.mark.parametrize("state", ["down", "unresponsive"])
+async def test_degraded_while_the_watchdog_reports_a_backend_not_up(
+    client: TestClient, web_settings: Settings, state: str
+) -> None:
+    servers = {"postgres": {"state": "up"}, "redis": {"state": state}}
+    write_backends(web_settings, servers, watching=True)
+    status, body = await ready(client)
+    assert (status, body["status"]) == (503, "degraded")
+    assert body["checks"]["backends"] == servers
+    assert body["checks"]["database"] == {"up": True} and body["checks"]["rasa"]["up"] is True
+
+
+async def test_a_stopped_watchdogs_last_states_do_not_count(
+    client: TestClient, web_settings: Settings
+) -> None:
+    # Its file describes the moment the scale-out stack stopped, not the servers now.
+    servers = {"postgres": {"state": "unresponsive"}, "redis": {"state": "up"}}
+    write_backends(web_settings, servers, watching=False)
     status, body = await ready(client)
     assert status == 200
     assert body["checks"]["backends"] == servers
