@@ -24,7 +24,6 @@ from bot.bench.scripts import generate_scripts
 from bot.config import Settings
 from bot.stack import rasa_executable
 
-
 LOAD_GENERATOR = "load generator"
 
 
