@@ -39,7 +39,13 @@ from rasa.shared.core.events import (  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 
 from bot.bench.scripts import generate_scripts  # noqa: E402
-from bot.nlu import debug_copies, fast_rules, fast_states, sequential_graph  # noqa: E402
+from bot.nlu import (  # noqa: E402
+    debug_copies,
+    fast_applied,
+    fast_rules,
+    fast_states,
+    sequential_graph,
+)
 
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
@@ -48,11 +54,13 @@ def patch(on: bool) -> None:
     """Install or remove Ally's patches."""
     if on:
         fast_states.install_past_states_cache()
+        fast_applied.install_fast_applied_events()
         fast_rules.install_fast_rule_matching()
         sequential_graph.install_sequential_graph_runner()
         debug_copies.install_debug_copies()
     else:
         fast_states.uninstall_past_states_cache()
+        fast_applied.uninstall_fast_applied_events()
         fast_rules.uninstall_fast_rule_matching()
         sequential_graph.uninstall_sequential_graph_runner()
         debug_copies.uninstall_debug_copies()
