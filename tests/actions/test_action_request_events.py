@@ -18,6 +18,7 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlu import rasa_server
+from tests.actions import core_trackers
 
 DOMAIN = Domain.from_dict(
     {
@@ -100,3 +101,20 @@ def test_recent_events_counts_user_messages_from_the_end() -> None:
     ]
     assert rasa_server.recent_events(events, 99) == events
     assert rasa_server.recent_events([], 3) == []
+
+
+def test_the_state_sent_is_rasas_after_every_event() -> None:
+    """Rasa's ``current_state`` keys and values, the active loop's trigger message included."""
+    loops_seen = 0
+    for seed in range(40):
+        events = core_trackers.conversation(seed, turns=1 + seed % 10)
+        slots = core_trackers.DOMAIN.slots
+        tracker = DialogueStateTracker.from_events("c", events[:1], slots=slots)
+        for event in events[1:]:
+            tracker.update(event)
+            loop = tracker.active_loop
+            loops_seen += loop is not None and loop.trigger_message is not None
+            assert rasa_server.state_without_events(tracker) == tracker.current_state(
+                EventVerbosity.NONE
+            )
+    assert loops_seen, "the seeded conversations must include an active loop"
