@@ -15,7 +15,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names, services
+from actions import names
+from actions.turn_writes import event_id_of, write_once
 from bot.alliance.cues import cue, cue_for_intent
 from bot.storage.alliance import record_signal
 
@@ -28,18 +29,6 @@ _DECLINING_INTENTS = frozenset({"frustrated_with_bot", "stop", "goodbye", "deny"
 _REPAIR_LOGGERS = frozenset(
     {names.ACTION_LOG_ALLIANCE_CUE, names.ACTION_GREET, names.ACTION_STOP_EXERCISE}
 )
-
-
-def event_id_of(tracker: Tracker) -> str | None:
-    """Return the id of the person's latest turn: the web app's message id, else Rasa's."""
-    metadata = tracker.latest_message.get("metadata") or {}
-    if metadata.get("message_id"):
-        return str(metadata["message_id"])
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            message_id = event.get("message_id")
-            return str(message_id) if message_id else None
-    return None
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -75,8 +64,10 @@ async def log_cue(tracker: Tracker, name: str, *, step: str | None = None) -> No
     """Store one behavioural signal for cue ``name``; never raises."""
     try:
         found = cue(name)
-        await services.database().run(
+        await write_once(
+            tracker,
             record_signal,
+            label=f"alliance:{found.label(step)}",
             conversation_id=tracker.sender_id,
             event_id=event_id_of(tracker),
             dimension=found.dimension,

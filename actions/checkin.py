@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import names, services
 from actions.flow import ExerciseFormValidation, emotions_of, mood_of, offer_exercise
+from actions.turn_writes import write_once
 from bot.dialogue import messages
 from bot.dialogue.exercises import (
     SKIPPED,
@@ -63,9 +64,7 @@ class ActionLogMood(Action):
         """Write the rating; on a database failure, say so instead of pretending."""
         rating = mood_of(tracker)
         try:
-            await services.database().run(
-                start_checkin, conversation_id=tracker.sender_id, mood=rating
-            )
+            await write_once(tracker, start_checkin, conversation_id=tracker.sender_id, mood=rating)
         except Exception:
             # The person still gets an answer; the log carries no message text.
             logger.exception("could not store a mood rating")

@@ -16,6 +16,7 @@ from actions import names, services
 from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, answer, emotions_of, mood_of
 from actions.survey_offer import offer_survey_if_due
+from actions.turn_writes import write_once
 from bot.clock import utcnow
 from bot.dialogue import messages
 from bot.dialogue.display_names import read_display_name
@@ -125,11 +126,13 @@ class ActionCloseSession(Action):
         completed = False
         try:
             if when is not None:
-                await database.run(schedule_checkin, conversation_id=tracker.sender_id, due_at=when)
+                await write_once(
+                    tracker, schedule_checkin, conversation_id=tracker.sender_id, due_at=when
+                )
             if name:
                 await database.run(set_display_name, conversation_id=tracker.sender_id, name=name)
-            completed = await database.run(
-                finish_checkin, conversation_id=tracker.sender_id, status="completed"
+            completed = await write_once(
+                tracker, finish_checkin, conversation_id=tracker.sender_id, status="completed"
             )
         except Exception:
             logger.exception("could not store the end of a session")

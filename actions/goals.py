@@ -10,9 +10,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names, services
+from actions import names
 from actions.alliance import log_cue
 from actions.flow import ExerciseFormValidation, mood_of
+from actions.turn_writes import write_once
 from bot.dialogue import messages
 from bot.dialogue.goals import propose_goal
 from bot.storage.goals import record_goal
@@ -93,7 +94,8 @@ class ActionSaveGoal(Action):
         else:
             goal, status, cue = str(value), "accepted", "goal_stated"
         try:
-            await services.database().run(
+            await write_once(
+                tracker,
                 record_goal,
                 conversation_id=tracker.sender_id,
                 status=status,
@@ -124,7 +126,8 @@ class ActionRejectGoal(Action):
         """Write the rejection and say it is fine."""
         proposed = tracker.get_slot(names.SLOT_PROPOSED_GOAL)
         try:
-            await services.database().run(
+            await write_once(
+                tracker,
                 record_goal,
                 conversation_id=tracker.sender_id,
                 status="rejected",

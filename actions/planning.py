@@ -10,8 +10,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names, services
+from actions import names
 from actions.flow import ExerciseFormValidation, answer
+from actions.turn_writes import write_once
 from bot.dialogue import messages
 from bot.dialogue.agreement import is_bare_agreement
 from bot.dialogue.exercises import SKIPPED
@@ -68,7 +69,8 @@ class ActionSaveTask(Action):
         if not what:
             return events
         try:
-            await services.database().run(
+            await write_once(
+                tracker,
                 plan_task,
                 conversation_id=tracker.sender_id,
                 what=what,

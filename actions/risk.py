@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
+from actions.turn_writes import write_once
 from bot.storage.escalations import FlaggedMessage, add_context, excerpt_around, record
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ class ActionEscalateRisk(Action):
             if intent == names.INTENT_RISK_DISCLOSURE:
                 await record(services.database(), flagged_message(tracker.sender_id, latest))
             else:
-                await services.database().run(
+                await write_once(
+                    tracker,
                     add_context,
                     conversation_id=tracker.sender_id,
                     entry={"intent": intent, "text": (latest.get("text") or "")[:280]},

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import names, services
 from actions.alliance import log_cue, log_repair_outcome
 from actions.thought_record import record_from
+from actions.turn_writes import write_once
 from bot.dialogue import messages
 from bot.dialogue.exercises import SKIPPED
 from bot.storage.checkin_sessions import finish_checkin
@@ -72,7 +73,8 @@ async def _record_abandoned(tracker: Tracker, form: str | None, step: str | None
     """Store where the exercise stopped; return whether a check-in was abandoned."""
     database = services.database()
     if form == names.FORM_THOUGHT_RECORD:
-        await database.run(
+        await write_once(
+            tracker,
             save_thought_record,
             conversation_id=tracker.sender_id,
             record=record_from(tracker),

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names, services
-from actions.alliance import event_id_of
 from actions.survey_offer import settings
+from actions.turn_writes import event_id_of, write_once
 from bot.alliance.administration import complete_administration, stop_administration
 from bot.dialogue import messages
 from bot.storage.surveys import record_declined
@@ -31,7 +31,8 @@ class ActionCompleteSurvey(Action):
     ) -> list[EventType]:
         """Close the administration in one transaction."""
         try:
-            completed = await services.database().run(
+            completed = await write_once(
+                tracker,
                 complete_administration,
                 conversation_id=tracker.sender_id,
                 event_id=event_id_of(tracker),
@@ -77,7 +78,8 @@ class ActionDeclineSurvey(Action):
     ) -> list[EventType]:
         """Store a skipped administration and say it is fine."""
         try:
-            await services.database().run(
+            await write_once(
+                tracker,
                 record_declined,
                 conversation_id=tracker.sender_id,
                 instrument=settings().survey_instrument,

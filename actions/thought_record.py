@@ -10,9 +10,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import names, services
+from actions import names
 from actions.distortions import asks_for_explanation, explain
 from actions.flow import ExerciseFormValidation, answer
+from actions.turn_writes import write_once
 from bot.dialogue import distortions, messages
 from bot.dialogue.clarify import asks_what_the_question_means, help_key
 from bot.dialogue.exercises import SKIPPED, is_answered
@@ -140,8 +141,8 @@ class ActionCompleteThoughtRecord(Action):
         """Write, reflect, offer; clear the answers so a second record starts afresh."""
         record = record_from(tracker)
         try:
-            await services.database().run(
-                save_thought_record, conversation_id=tracker.sender_id, record=record
+            await write_once(
+                tracker, save_thought_record, conversation_id=tracker.sender_id, record=record
             )
         except Exception:
             logger.exception("could not store a thought record")

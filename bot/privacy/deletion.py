@@ -31,6 +31,7 @@ from bot.storage.tables import (
 # Tables keyed by conversation id, deleted outright. Children before parents, so the counts are
 # the rows this function deleted, not what a cascade did behind its back.
 PERSON_TABLES = (
+    "action_writes",
     "survey_responses",
     "survey_administrations",
     "alliance_signals",

@@ -366,3 +366,23 @@ webhook_outbox = sa.Table(
     sa.UniqueConstraint("event", "escalation_id", name="uq_webhook_outbox_event"),
     sa.Index("ix_webhook_outbox_due", "status", "next_attempt_at"),
 )
+
+# --- Writes made once per turn (migration 0004) --------------------------------------------------
+
+action_writes = sa.Table(
+    "action_writes",
+    metadata,
+    # One row per database write a custom action made for one user message, committed with the
+    # write itself. A turn that runs again (a Rasa replica died before saving it, and another one
+    # runs it from the start) finds its row and returns the stored result instead of writing
+    # twice (bot/storage/action_writes.py).
+    sa.Column("conversation_id", sa.String(128), primary_key=True),
+    # The web app's id of the person's message (Rasa's own id without the web app).
+    sa.Column("message_id", sa.String(128), primary_key=True),
+    # Which action run of the turn: the number of actions Rasa ran after that message before it.
+    sa.Column("step", sa.Integer, primary_key=True),
+    # What was written (the write function's name, or a cue's).
+    sa.Column("label", sa.String(96), primary_key=True),
+    sa.Column("result", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from actions import services
-from actions.alliance import ActionLogAllianceCue, event_id_of, repair_outcome
+from actions.alliance import ActionLogAllianceCue, repair_outcome
 from actions.closing import ActionCloseSession
 from actions.goals import ActionRejectGoal, ActionSaveGoal
 from actions.greeting import ActionGreet
 from actions.skip_and_stop import ActionStopExercise
 from actions.tasks import ActionReviewTask
+from actions.turn_writes import event_id_of
 from bot.dialogue import messages
 from bot.storage.alliance import signals_for
 from bot.storage.checkin_sessions import start_checkin

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from bot.risk.resources import crisis_text
+from bot.storage import tables as t
 from bot.storage.engine import Database
 from bot.storage.escalations import count_flagged_messages
 from bot.storage.tables import escalations
@@ -62,6 +63,44 @@ def assert_nothing_lost(
         stored = tracker_message_ids(conversation)
         if stored != sent_ids:
             raise TrackerEventsLostError(tracker_difference(conversation, person, sent_ids, stored))
+    assert_no_write_doubled(database, [str(p.conversation_id) for p in people])
+
+
+# Rows a custom action inserts, and the label of their write key (actions/turn_writes.py).
+KEYED_WRITES = (
+    (t.checkins, "start_checkin"),
+    (t.goals, "record_goal"),
+    (t.tasks, "plan_task"),
+    (t.thought_records, "save_thought_record"),
+)
+
+
+def assert_no_write_doubled(database: Database, conversations: list[str]) -> None:
+    """Each row a custom action inserted has its own write key: no turn that ran twice (a
+    replica killed before saving it) stored its rows twice, and no write went unkeyed."""
+
+    def counts(connection: sa.Connection) -> dict[str, tuple[int, int]]:
+        found = {}
+        for table, label in KEYED_WRITES:
+            for conversation in conversations:
+                rows = connection.execute(
+                    sa.select(sa.func.count()).where(table.c.conversation_id == conversation)
+                ).scalar_one()
+                keys = connection.execute(
+                    sa.select(sa.func.count()).where(
+                        t.action_writes.c.conversation_id == conversation,
+                        t.action_writes.c.label == label,
+                    )
+                ).scalar_one()
+                if rows != keys:
+                    found[f"{table.name} of {conversation}"] = (int(rows), int(keys))
+        return found
+
+    assert database.run_sync(counts) == {}, "rows differ from their write keys (rows, keys)"
+    written = database.run_sync(
+        lambda c: c.execute(sa.select(sa.func.count()).select_from(t.checkins)).scalar_one()
+    )
+    assert written > 0, "the load wrote no check-in: this check checked nothing"
 
 
 def tracker_difference(

@@ -58,6 +58,10 @@ def insert_person(
         last_seen_at=start + timedelta(minutes=5), turns=7,
     )  # fmt: skip
     _one(connection, t.mood_ratings, conversation_id=cid, rating=4, created_at=start)
+    _one(
+        connection, t.action_writes, conversation_id=cid, message_id=f"{marker}-msg-{n}", step=1,
+        label="start_checkin", result=n, created_at=start,
+    )  # fmt: skip
     for day, status in enumerate(("completed", "abandoned", "completed")):
         _one(
             connection, t.checkins, conversation_id=cid, mood=4 + day, emotions=[marker, "sad"],
