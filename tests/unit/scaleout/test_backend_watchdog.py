@@ -10,7 +10,7 @@ import logging
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,14 +33,6 @@ def comes_back(watchdog: BackendWatchdog, name: str, serves: Callable[[], bool])
     """True once the watchdog restarted ``name`` and it serves, within the bound."""
     restarted = watchdog.report.servers[name]
     return wait_until(lambda: restarted.restarts == 1 and serves(), COMEBACK_SECONDS)
-
-
-@pytest.fixture
-def cluster() -> Iterator[PostgresCluster]:
-    server = PostgresCluster.throwaway()
-    server.init()
-    yield server
-    server.destroy()
 
 
 @pytest.mark.postgres

@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,14 +62,6 @@ def hangs_and_recovers(
             os.kill(pid, signal.SIGCONT)
     assert json.loads(health_path.read_text())["servers"][name]["state"] == "up"
     assert (server.restarts, server.down_since) == (0, None)
-
-
-@pytest.fixture
-def cluster() -> Iterator[PostgresCluster]:
-    server = PostgresCluster.throwaway()
-    server.init()
-    yield server
-    server.destroy()
 
 
 @pytest.mark.postgres
