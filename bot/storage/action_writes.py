@@ -15,6 +15,7 @@ has another key.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from bot.clock import utcnow
 from bot.storage.tables import action_writes
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ def write_once(
     """
     done, result = stored_result(connection, key)
     if done:
+        # Names the write only: never the conversation or the person's words.
+        logger.info(
+            "a turn ran again; its write was made already and is not repeated",
+            extra={"event": "action_write_repeated", "label": key.label, "step": key.step},
+        )
         return result  # type: ignore[no-any-return]  (the JSON the first write returned)
     result = write(connection, **arguments)
     connection.execute(

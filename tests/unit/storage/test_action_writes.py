@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -29,9 +31,15 @@ def _start(database: Database, key: WriteKey, mood: int = 6) -> int:
     )
 
 
-def test_the_same_turn_writes_once_and_gets_the_first_result(database: Database) -> None:
+def test_the_same_turn_writes_once_and_gets_the_first_result(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     first = _start(database, KEY)
-    again = _start(database, KEY, mood=2)  # a repeated turn: its arguments are not used
+    with caplog.at_level(logging.INFO, logger="bot.storage.action_writes"):
+        again = _start(database, KEY, mood=2)  # a repeated turn: its arguments are not used
+
+    assert [vars(r).get("event") for r in caplog.records] == ["action_write_repeated"]
+    assert "conv-1" not in caplog.text and "msg-1" not in caplog.text
 
     assert again == first
     assert _count(database, checkins) == 1
