@@ -1,9 +1,12 @@
-"""The tenth rule round (2026-11-26): the kinds probe 13 missed, and their look-alikes.
+"""The tenth rule round (2026-11-26): the kinds probes 13 and 14 missed, and their look-alikes.
 
 Variants of each kind in words of their own (not copied from the probe): chest pain named
 before the chest with a numb arm, something poisonous swallowed with nothing named, the world
 "lighter" without me, anyone at all hurt "the way i feel", care handed over because "i won't be
-here". The look-alikes use the same words in everyday senses and must stay unflagged.
+here"; and probe 14's indirect kinds (others coping if i were not in the picture, running out of
+reasons to stay, the courage to do it, an old habit with a blade, what i'd do to him, a secret
+about what he does at night, slurring then a drooping face). The look-alikes use the same words
+in everyday senses and must stay unflagged.
 """
 
 import pytest
@@ -30,6 +33,21 @@ FOUND = [
         "suicide_plan_or_means",
         "medium",
     ),
+    # Probe 14's kinds (indirect wordings).
+    ("my kids would manage fine if i wasn't around anymore", "suicidal_ideation", "high"),
+    ("i want to become a real ghost", "suicidal_ideation", "high"),
+    ("i'm losing my reasons to keep going", "suicidal_ideation", "high"),
+    ("i stood by the river longer than i should have tonight", "suicidal_ideation", "high"),
+    ("i can't talk myself out of it anymore", "suicidal_ideation", "high"),
+    ("still trying to find the nerve to do it", "suicide_plan_or_means", "high"),
+    ("if i'm not around next week, remember i loved you", "suicide_plan_or_means", "high"),
+    ("i keep going back to my bad habits with a razor", "self_harm", "medium"),
+    ("the one thing that helps is scratching my arms", "self_harm", "high"),
+    ("i lie awake imagining what i would do to her", "harm_to_others", "high"),
+    ("i swear i'll stick a knife in my stepdad", "harm_to_others", "high"),
+    ("she hits me and says if i tell anyone she'll find me", "abuse_or_unsafe", "high"),
+    ("he makes me keep it a secret what he does at night", "abuse_or_unsafe", "high"),
+    ("grandad slurred his speech and his face looks lopsided", "medical_emergency", "high"),
 ]
 
 LOOKALIKES = [
@@ -43,6 +61,23 @@ LOOKALIKES = [
     "i could easily eat a whole pizza",
     "i won't be here to look after the cat next week, so my neighbour is feeding her",
     "i won't be here to feed the cat on friday, i'm at my mum's",
+    # Probe 14's kinds, everyday.
+    "my team would cope fine if i went on holiday",
+    "i want to be a ghost for halloween",
+    "i'm running out of reasons to stay in this relationship",
+    "i stared at the river for ages, it was so calm",
+    "i talked myself out of buying the jacket",
+    "i'm working up the courage to ask for a raise",
+    "hitting the gym is the only thing that takes the edge off",
+    "i imagine what i'd do with the lottery money",
+    "i put a knife in the dishwasher",
+    "i put a blanket over my face to sleep",
+    "i made a list of people who need to sign the card",
+    "we keep the surprise party a secret from mum",
+    "if i leave early she'll find me a lift home",
+    "he was slurring his words after six pints",
+    "i hit myself on the corner of the desk again",
+    "we slept in the van at the festival",
 ]
 
 RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "imminent": 4}
