@@ -19,6 +19,7 @@ from bot.risk.context import (
     subject_of,
     timing_in_sentence,
 )
+from bot.risk.dropped_g import DroppedG
 from bot.risk.lexicon import CONTEXT_KEYS, Lexicon, LexiconError, Rule, load_lexicon
 from bot.risk.normalize import normalise
 from bot.risk.patterns import PatternError, compile_pattern
@@ -91,6 +92,9 @@ class RiskDetector:
 
         self.lexicon = lexicon or load_lexicon()
         self.nlp = shared_nlp()
+        lemmatizer = self.nlp.get_pipe("lemmatizer")
+        self._dropped_g = DroppedG(lemmatizer.lookups.get_table("lemma_lookup"))  # type: ignore[attr-defined]
+        self._spellings = self.lexicon.spellings
         self._breaks = frozenset(self.lexicon.clause_breaks)
         self._bridges = frozenset(self.lexicon.negation_bridges)
         self.rules: dict[str, Rule] = {r.id: r for r in self.lexicon.rules}
@@ -143,6 +147,12 @@ class RiskDetector:
         norm = normalise(chunk)
         # The final newline is the end-of-message token that ``$END`` patterns need.
         doc = self.nlp(norm.text + "\n")
+        for token in doc:  # "killin" reads as "killing" (bot/risk/dropped_g.py)
+            full = self._dropped_g.full_form(token.lower_)
+            if full is not None:
+                token.norm_, token.lemma_ = full
+            elif token.lower_ in self._spellings:  # "no1" reads as "noone" (context.yml)
+                token.norm_ = self._spellings[token.lower_]
         hits = self._rule_matcher(doc)
         if not hits:  # the common case: skip all context work
             return []

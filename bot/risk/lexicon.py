@@ -14,7 +14,7 @@ a clinician editing the data gets a precise message instead of a stack trace.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,8 @@ class Lexicon:
     third_party_cap: str
     rules: tuple[Rule, ...]
     exclusions: tuple[Rule, ...]
+    # Text-speak read as the word it stands for ("no1" -> "noone"), as NORM: context.yml.
+    spellings: dict[str, str] = field(default_factory=dict)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -176,6 +178,7 @@ def load_lexicon(data_dir: Path | None = None) -> Lexicon:
     cap = ctx.get("third_party_cap")
     if cap not in SEVERITIES[1:]:
         raise LexiconError(f"{ctx_path.name}: third_party_cap {cap!r} is not a severity")
+    spellings = _spellings(ctx.get("spellings", {}), f"{ctx_path.name}: 'spellings'")
     rule_files = sorted(folder.glob("rules_*.yml"))
     if not rule_files:
         raise LexiconError(f"{folder}: no rules_*.yml files found")
@@ -187,5 +190,17 @@ def load_lexicon(data_dir: Path | None = None) -> Lexicon:
             raise LexiconError(f"{folder}: rule id {rule.id!r} is used twice")
         seen.add(rule.id)
     return Lexicon(
-        macros, breaks, bridges, context, tp_cats, str(cap), tuple(rules), tuple(exclusions)
-    )
+        macros, breaks, bridges, context, tp_cats, str(cap), tuple(rules), tuple(exclusions),
+        spellings,
+    )  # fmt: skip
+
+
+def _spellings(raw: Any, where: str) -> dict[str, str]:
+    """One lower-case word to one lower-case word, no spaces: a token's NORM."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        and " " not in k.strip() and " " not in v.strip()
+        for k, v in raw.items()
+    ):  # fmt: skip
+        raise LexiconError(f"{where}: expected a mapping of one word to one word")
+    return {k.strip().lower(): v.strip().lower() for k, v in raw.items()}

@@ -24,6 +24,8 @@ of probes 2, 4 and 5, which the round's rules also raised, rose with the figures
 Tenth round: ``risk_probe_13.jsonl`` 0.906 (1/42) first, 1.000 (1/42) after;
 ``risk_probe_14.jsonl`` (indirect wordings) 0.550 (5/30) first, 0.975 (1/30) after; no other
 set moved.
+``risk_probe_15.jsonl`` (text-speak) 0.743 (0/25) first, 1.000 (0/25) after a dropped final g
+and a few spellings were read as words (bot/risk/dropped_g.py, context.yml ``spellings``).
 """
 
 import json
@@ -114,6 +116,11 @@ PROBES = {
     "risk_probe_14.jsonl": (
         "p14-", 4, 30, 0.97, 0.04,
         {"suicidal_ideation": 0.89, "suicide_plan_or_means": 0.77, "self_harm": 0.99,
+         "harm_to_others": 0.99, "abuse_or_unsafe": 0.99, "medical_emergency": 0.99},
+    ),
+    "risk_probe_15.jsonl": (
+        "p15-", 3, 25, 0.99, 0.02,
+        {"suicidal_ideation": 0.99, "suicide_plan_or_means": 0.85, "self_harm": 0.99,
          "harm_to_others": 0.99, "abuse_or_unsafe": 0.99, "medical_emergency": 0.99},
     ),
 }  # fmt: skip
