@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -28,6 +29,9 @@ from bot.storage.tables import action_writes
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
+# A turn runs again within seconds of its first run (a replica's death, the web app's re-send);
+# a conversation's older keys are deleted when it writes again, so the table stays small.
+KEEP_KEYS = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ _STORED_RESULT = sa.select(_c.result).where(
     _c.message_id == sa.bindparam("message_id"),
     _c.step == sa.bindparam("step"),
     _c.label == sa.bindparam("label"),
+)
+
+_FORGET_OLD = sa.delete(action_writes).where(
+    _c.conversation_id == sa.bindparam("conversation_id"), _c.created_at < sa.bindparam("before")
 )
 
 
@@ -78,8 +86,12 @@ def write_once(
         )
         return result  # type: ignore[no-any-return]  (the JSON the first write returned)
     result = write(connection, **arguments)
+    now = utcnow()
     connection.execute(
-        sa.insert(action_writes).values(**_params(key), result=result, created_at=utcnow())
+        sa.insert(action_writes).values(**_params(key), result=result, created_at=now)
+    )
+    connection.execute(
+        _FORGET_OLD, {"conversation_id": key.conversation_id, "before": now - KEEP_KEYS}
     )
     return result
 

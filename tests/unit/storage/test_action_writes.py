@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.exc
 
-from bot.storage.action_writes import WriteKey, stored_result, write_once
+from bot.clock import utcnow
+from bot.storage.action_writes import KEEP_KEYS, WriteKey, stored_result, write_once
 from bot.storage.checkin_sessions import start_checkin
 from bot.storage.engine import Database
 from bot.storage.tables import action_writes, checkins, mood_ratings
@@ -89,3 +91,33 @@ def test_two_runs_at_once_cannot_both_commit(
     assert _count(database, checkins) == 1
     assert _count(database, mood_ratings) == 1
     assert _start(database, KEY) == first  # what the caller's retry gets
+
+
+def test_a_conversations_keys_older_than_a_day_go_when_it_writes_again(
+    database: Database,
+) -> None:
+    old = utcnow() - KEEP_KEYS - timedelta(minutes=1)
+    recent = utcnow() - timedelta(hours=1)
+
+    def seed(connection: sa.Connection) -> None:
+        for message_id, created_at, conversation in (
+            ("old", old, "conv-1"), ("recent", recent, "conv-1"), ("other", old, "conv-2"),
+        ):  # fmt: skip
+            connection.execute(
+                sa.insert(action_writes).values(
+                    conversation_id=conversation,
+                    message_id=message_id,
+                    step=0,
+                    label="start_checkin",
+                    result=None,
+                    created_at=created_at,
+                )
+            )
+
+    database.run_sync(seed)
+    _start(database, KEY)
+
+    kept = database.run_sync(
+        lambda c: sorted(c.execute(sa.select(action_writes.c.message_id)).scalars())
+    )
+    assert kept == ["msg-1", "other", "recent"]  # another conversation's keys wait for its turn
