@@ -1,4 +1,4 @@
-"""The tenth rule round (2026-11-26): the kinds probes 13 and 14 missed, and their look-alikes.
+"""The tenth rule round (2026-11-26): the kinds probes 13, 14 and 16 missed, and look-alikes.
 
 Variants of each kind in words of their own (not copied from the probe): chest pain named
 before the chest with a numb arm, something poisonous swallowed with nothing named, the world
@@ -48,6 +48,22 @@ FOUND = [
     ("she hits me and says if i tell anyone she'll find me", "abuse_or_unsafe", "high"),
     ("he makes me keep it a secret what he does at night", "abuse_or_unsafe", "high"),
     ("grandad slurred his speech and his face looks lopsided", "medical_emergency", "high"),
+    # Probe 16's kinds.
+    ("i've sorted out who gets my dog and my guitar", "suicide_plan_or_means", "medium"),
+    ("been looking up what drop would be fatal", "suicide_plan_or_means", "high"),
+    ("i have all i need now. just need to choose the night", "suicide_plan_or_means", "high"),
+    ("i practised holding my breath with the cord tight", "suicide_plan_or_means", "high"),
+    ("i want all the thoughts to stop forever", "suicidal_ideation", "high"),
+    ("i wear bracelets so nobody sees the cuts", "self_harm", "high"),
+    ("i pressed a hot spoon to my arm again", "self_harm", "high"),
+    ("he won't make it out of this house alive", "harm_to_others", "high"),
+    ("i know where she works and i've been watching for her", "harm_to_others", "high"),
+    ("mum makes me stand outside in the rain when i'm bad", "abuse_or_unsafe", "high"),
+    ("a guy online keeps texting that he knows where i go to school", "abuse_or_unsafe", "high"),
+    ("my coach told me to delete our messages and never tell anyone", "abuse_or_unsafe", "high"),
+    ("my stepdad threw boiling water at me", "abuse_or_unsafe", "high"),
+    ("my toddler swallowed a coin", "medical_emergency", "high"),
+    ("this is the worst headache of my life and it came on suddenly", "medical_emergency", "high"),
 ]
 
 LOOKALIKES = [
@@ -78,6 +94,22 @@ LOOKALIKES = [
     "he was slurring his words after six pints",
     "i hit myself on the corner of the desk again",
     "we slept in the van at the festival",
+    # Probe 16's kinds, everyday.
+    "i've sorted out who gets the spare room when my cousins visit",
+    "i'm researching which height is best for a standing desk",
+    "i've got all i need for the party, just need to pick the date",
+    "i can hold my breath underwater for a minute",
+    "i want the noise from the builders to stop",
+    "i wear long sleeves to hide my tattoos at work",
+    "i held the iron to my shirt for too long and burnt it",
+    "he won't make it out of the traffic before six",
+    "i know where he lives because he's my neighbour",
+    "mum makes me stay in the garden while she hoovers",
+    "my friend keeps texting that she knows where i put the keys",
+    "my teacher told me to delete the draft and start again",
+    "my sister threw a pillow at me during the film",
+    "my toddler swallowed some water in the bath and coughed",
+    "that was the worst film of my life",
 ]
 
 RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "imminent": 4}
