@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 def _up(args: argparse.Namespace) -> int:
     from bot.stack import services
     from bot.supervisor import Supervisor, run_stack
-    from bot.training import is_current, latest_model, train
+    from bot.training import latest_model, train_if_stale
 
     settings = Settings.from_env()
     replicas = _replicas(args.scale)
@@ -108,9 +108,8 @@ def _up(args: argparse.Namespace) -> int:
     if args.no_train:
         if latest_model(settings.model_dir) is None:
             raise ConfigError("ALLY_MODEL_DIR", f"no trained model in {settings.model_dir}")
-    elif not is_current(settings):
-        print("training the model (data or config changed) ...", flush=True)
-        train(settings, log_path=log_dir / "train.log")
+    else:
+        train_if_stale(settings, log_path=log_dir / "train.log")
     _migrate(settings)
     _ensure_first_account(settings)
     supervisor = Supervisor(

@@ -61,6 +61,18 @@ def is_current(settings: Settings) -> bool:
     )
 
 
+def train_if_stale(settings: Settings, *, log_path: Path) -> bool:
+    """Train, saying so first, when the model is missing or older than its inputs.
+
+    What ``ally up``, ``ally up --scale N`` and ``ally bench`` do before they start a stack.
+    Returns True if Rasa was run.
+    """
+    if is_current(settings):
+        return False
+    print("training the model (data or config changed) ...", flush=True)
+    return train(settings, log_path=log_path)
+
+
 def train(settings: Settings, *, log_path: Path, force: bool = False) -> bool:
     """Train when the inputs changed; return True if Rasa was run.
 

@@ -79,13 +79,11 @@ def _command(args: argparse.Namespace) -> str:
 def _bench(args: argparse.Namespace) -> int:
     from bot.bench.bench import BenchOptions, run_bench
     from bot.config import Settings
-    from bot.training import is_current, train
+    from bot.training import train_if_stale
 
     settings = Settings.from_env()
-    if not is_current(settings):
-        # As `ally up` does: the stacks under test then serve the model of the current data.
-        print("training the model first (data or config changed) ...", flush=True)
-        train(settings, log_path=settings.var_dir / "log" / "train.log")
+    # As `ally up` does: the stacks under test then serve the model of the current data.
+    train_if_stale(settings, log_path=settings.var_dir / "log" / "train.log")
     options = BenchOptions(
         users=args.users,
         turns_per_user=args.turns_per_user,

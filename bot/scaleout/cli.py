@@ -25,7 +25,7 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
     """
     from bot.cli import _ensure_first_account
     from bot.supervisor import Supervisor, run_stack
-    from bot.training import is_current, latest_model, train
+    from bot.training import latest_model, train_if_stale
 
     topology = ScaleTopology(
         settings,
@@ -39,9 +39,8 @@ def up_scaled(settings: Settings, replicas: int, *, no_train: bool) -> int:
     if no_train:
         if latest_model(settings.model_dir) is None:
             raise ConfigError("ALLY_MODEL_DIR", f"no trained model in {settings.model_dir}")
-    elif not is_current(settings):
-        print("training the model (data or config changed) ...", flush=True)
-        train(settings, log_path=log_dir / "train.log")
+    else:
+        train_if_stale(settings, log_path=log_dir / "train.log")
     try:
         print(f"starting PostgreSQL (port {topology.postgres.port}) and Redis "
               f"(port {topology.redis_port}) ...", flush=True)  # fmt: skip
