@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings
+from bot.config import Settings, project_dir
 from bot.errors import AllyError, ConfigError
 from bot.ports import port_problem
 
@@ -46,17 +47,41 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="train even if nothing changed")
     train.set_defaults(handler=_train)
 
-    risk = sub.add_parser("risk", help="the rule-based risk detector, for research and review")
+    risk = sub.add_parser(
+        "risk", help="the risk assessment (rules, classifier, context), for research and review"
+    )
     risk_sub = risk.add_subparsers(metavar="ACTION", required=True)
     check = risk_sub.add_parser(
-        "check", help='read {"id", "text"} JSON lines on stdin, write one assessment per line'
+        "check", help='read {"id", "text"} JSON lines on stdin, write one decision per line'
     )
+    check.add_argument(
+        "--context", action="store_true",
+        help='also read each line\'s "history" (earlier messages, oldest first) and "mood" (0-10)',
+    )  # fmt: skip
     check.set_defaults(handler=_risk_check)
     evaluate = risk_sub.add_parser(
-        "eval", help='score a labelled JSONL file {"id", "text", "risk", "category"}'
+        "eval",
+        help='measure on a labelled JSONL file {"id", "text", "risk", "category"}, '
+        "or with --loso on every corpus source left out in turn",
     )
-    evaluate.add_argument("file")
+    evaluate.add_argument("file", nargs="?")
+    evaluate.add_argument(
+        "--loso", action="store_true",
+        help="leave-one-source-out: train without each source of data/risk/corpus.yml, "
+        "measure on it",
+    )  # fmt: skip
+    evaluate.add_argument("--source", action="append", default=[], help="with --loso: only these")
+    evaluate.add_argument(
+        "--records", metavar="FILE", help="with --loso: write one JSON line per message measured"
+    )
+    evaluate.add_argument(
+        "--rules-only", action="store_true", help="the rules alone (the older report)"
+    )
     evaluate.set_defaults(handler=_risk_eval)
+    risk_train = risk_sub.add_parser(
+        "train", help="train the risk classifier if its corpus changed"
+    )
+    risk_train.set_defaults(handler=_risk_train)
 
     crisis = sub.add_parser(
         "crisis-domain", help="write domain/crisis_responses.yml for ALLY_LOCALE"
@@ -171,22 +196,46 @@ def _risk_check(args: argparse.Namespace) -> int:
 
     # Undecodable bytes become U+FFFD so one bad line cannot stop the stream.
     stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    check_stream(stdin, sys.stdout)
+    check_stream(stdin, sys.stdout, with_context=args.context)
     return 0
 
 
 def _risk_eval(args: argparse.Namespace) -> int:
-    from bot.risk.evaluation import evaluate, format_report
+    from bot.risk.evaluation import evaluate, format_decisions, format_report
 
+    if args.loso:
+        from bot.risk.generalisation import format_results, leave_one_source_out
+
+        def progress(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+
+        results = leave_one_source_out(project_dir(), only=args.source, progress=progress)
+        print(format_results(results))
+        if args.records:
+            with open(args.records, "w", encoding="utf-8") as out:
+                for result in results:
+                    out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records)
+        return 0
+    if not args.file:
+        print("error: give a labelled file, or --loso", file=sys.stderr)
+        return 2
     try:
-        report = evaluate(args.file)
+        print(format_report(evaluate(args.file)) if args.rules_only
+              else format_decisions(args.file))  # fmt: skip
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(format_report(report))
+    return 0
+
+
+def _risk_train(args: argparse.Namespace) -> int:
+    from bot.risk.learning import ensure_model
+
+    path, trained = ensure_model(project_dir())
+    print(f"trained {path}" if trained else f"the risk model is up to date: {path}")
     return 0
 
 

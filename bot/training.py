@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.errors import AllyError
 from bot.risk.crisis_domain import write_crisis_domain
+from bot.risk.learning import ensure_model, model_path
 from bot.stack import rasa_environment, rasa_executable
 
 # The classifier's cue word lists are read at training time too (bot/nlu/cues.py), and its own
@@ -27,6 +28,8 @@ TRAINING_INPUTS = (
     "bot/nlu/compiled_ngrams.py",
 )
 STAMP_NAME = ".ally-fingerprint"
+# The risk classifier's corpus is not Rasa's: it has its own fingerprint (bot/risk/learning.py).
+NOT_RASA_INPUTS = ("data/risk",)
 
 
 class TrainingError(AllyError):
@@ -40,6 +43,8 @@ def fingerprint(project: Path) -> str:
         root = project / name
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         for path in files:
+            if str(path.relative_to(project)).startswith(NOT_RASA_INPUTS):
+                continue
             digest.update(str(path.relative_to(project)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -67,6 +72,9 @@ def train_if_stale(settings: Settings, *, log_path: Path) -> bool:
     What ``ally up``, ``ally up --scale N`` and ``ally bench`` do before they start a stack.
     Returns True if Rasa was run.
     """
+    if not model_path(settings.project_dir).is_file():
+        print("training the risk classifier (its corpus or code changed) ...", flush=True)
+        ensure_model(settings.project_dir)
     if is_current(settings):
         return False
     print("training the model (data or config changed) ...", flush=True)
@@ -80,6 +88,7 @@ def train(settings: Settings, *, log_path: Path, force: bool = False) -> bool:
         TrainingError: when ``rasa train`` fails; the message points at its log.
     """
     write_crisis_domain(settings.project_dir / "domain", settings.locale)
+    ensure_model(settings.project_dir)  # the risk classifier: quick when it is current
     if not force and is_current(settings):
         return False
     settings.model_dir.mkdir(parents=True, exist_ok=True)

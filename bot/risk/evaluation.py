@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from bot.risk.assessment import CATEGORIES, RiskAssessment
 from bot.risk.detector import assess
+from bot.risk.tiers import context_from_history, decide
 
 #: Texts up to this many characters are assessed; longer ones get an error line.
 #: 1 MB keeps one line's work bounded (about a second) while 100 KB messages pass.
@@ -25,16 +26,31 @@ def _error(line_no: int, item_id: Any, message: str) -> dict[str, Any]:
     return {"id": safe_id, "line": line_no, "error": message}
 
 
-def check_line(line: str, line_no: int) -> dict[str, Any]:
-    """Assess one JSON line ``{"id": ..., "text": ...}``; never raises.
+def _history(item: dict[str, Any]) -> tuple[list[str], int | None] | str:
+    """The ``history`` and ``mood`` of a ``--context`` line, or an error message."""
+    history = item.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        return "Field 'history' must be a list of strings (earlier messages, oldest first)."
+    if sum(len(h) for h in history) > MAX_TEXT_CHARS:
+        return f"Field 'history' has more than {MAX_TEXT_CHARS} characters."
+    mood = item.get("mood")
+    if mood is not None and (isinstance(mood, bool) or not isinstance(mood, int)
+                             or not 0 <= mood <= 10):  # fmt: skip
+        return "Field 'mood' must be a whole number from 0 to 10."
+    return history, mood
+
+
+def check_line(line: str, line_no: int, *, with_context: bool = False) -> dict[str, Any]:
+    """Decide one JSON line ``{"id": ..., "text": ...}``; never raises.
 
     Args:
         line: One input line (with or without its newline).
         line_no: 1-based line number, reported in error objects.
+        with_context: Also read ``"history"`` (earlier messages, oldest first) and ``"mood"``.
 
     Returns:
-        ``{"id", "risk", "severity", "categories", "matches"}`` or, for bad
-        input, ``{"id", "line", "error"}``.
+        ``{"id", "action", "score", "reasons", "raised", "category", "risk", "severity",
+        "categories", "matches"}`` or, for bad input, ``{"id", "line", "error"}``.
     """
     if not line.strip():
         return _error(line_no, None, "Empty line: expected a JSON object with 'id' and 'text'.")
@@ -53,25 +69,36 @@ def check_line(line: str, line_no: int) -> dict[str, Any]:
         return _error(
             line_no, item_id, f"Field 'text' has {len(text)} characters (max {MAX_TEXT_CHARS})."
         )
-    result = assess(text).to_dict()
+    context = None
+    if with_context:
+        read = _history(item)
+        if isinstance(read, str):
+            return _error(line_no, item_id, read)
+        context = context_from_history(*read)
+    result = decide(text, context).to_dict()
     return {"id": _error(line_no, item_id, "")["id"], **result}
 
 
-def check_stream(lines: Iterable[str], out: TextIO) -> int:
-    """Assess JSON lines and write one JSON result line per input line.
+def check_stream(lines: Iterable[str], out: TextIO, *, with_context: bool = False) -> int:
+    """Decide JSON lines and write one JSON result line per input line.
 
     Args:
         lines: Input lines, e.g. an open file or ``sys.stdin``.
         out: Where to write the JSON result lines.
+        with_context: Read each line's ``history`` and ``mood`` (``ally risk check --context``).
 
     Returns:
         The number of input lines that produced an error object.
     """
     errors = 0
     for line_no, line in enumerate(lines, start=1):
-        result = check_line(line, line_no)
+        try:
+            result = check_line(line, line_no, with_context=with_context)
+        except Exception as exc:  # one line must never stop the stream
+            result = _error(line_no, None, f"Could not assess this line ({type(exc).__name__}).")
         errors += "error" in result
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
     return errors
 
 
@@ -228,3 +255,35 @@ def format_report(report: EvaluationReport) -> str:
             why = ", ".join(f"{m.rule_id}:{m.text!r}" for m in item.assessment.matches)
             lines.append(f"  {item.id} [{item.category or '-'}] {item.text[:100]!r} {why}")
     return "\n".join(lines)
+
+
+def format_decisions(path: str | Path) -> str:
+    """What Ally would do with each line of a labelled file: the tiers, as ``ally risk eval``.
+
+    For disclosures: caught (escalate or ask) and escalated; for everyday messages: flagged
+    (escalate or ask) and escalated; overall, per category, and per ``group``/``kind``.
+    """
+    from bot.risk.generalisation import Tally
+
+    slices: dict[str, Tally] = {}
+    misses: list[str] = []
+    for row in load_labelled(path):
+        decision = decide(row["text"])
+        label = "disclosures" if row["risk"] else "everyday"
+        keys = [label, f"{label} / {row.get('category') or '-'}"]
+        group = row.get("group") or row.get("kind") or row.get("difficulty")
+        if group:
+            keys.append(f"{label} / {group}")
+        for key in keys:
+            slices.setdefault(key, Tally()).actions[decision.action] += 1
+        if row["risk"] and decision.action == "none":
+            misses.append(f"  {row.get('id')} [{row.get('category') or '-'}] {row['text'][:100]!r}")
+    lines = [f"{'slice':48} {'n':>5} {'escalate':>9} {'ask':>6} {'either':>7}"]
+    for key in sorted(slices, key=lambda k: (not k.startswith("disclosures"), k)):
+        tally = slices[key]
+        lines.append(
+            f"{key:48} {tally.total:5d} {tally.rate('escalate'):9.3f} {tally.rate('ask'):6.3f} "
+            f"{tally.rate('escalate', 'ask'):7.3f}"
+        )
+    lines.append(f"disclosures missed ({len(misses)}):")
+    return "\n".join(lines + misses)

@@ -28,13 +28,41 @@ def test_good_lines() -> None:
     assert results[0]["severity"] == "high"
     assert results[0]["categories"] == ["suicidal_ideation"]
     assert results[0]["matches"][0]["text"] == "want to die"
-    assert results[1] == {
-        "id": 2,
+    assert results[0]["action"] == "escalate"
+    assert 0.0 <= results[0]["score"] <= 1.0
+    assert "rule:si_want_to_die" in results[0]["reasons"]
+    assert results[1]["id"] == 2
+    assert results[1]["action"] == "none"
+    assert results[1]["reasons"] == []
+    assert {k: results[1][k] for k in ("risk", "severity", "categories", "matches")} == {
         "risk": False,
         "severity": "none",
         "categories": [],
         "matches": [],
     }
+
+
+def test_context_lines_read_the_history_and_mood() -> None:
+    errors, results = _run_context(
+        [
+            json.dumps({"id": "c", "text": "ok", "history": ["2", "i feel hopeless"], "mood": 2}),
+            json.dumps({"id": "d", "text": "ok", "history": "not a list"}),
+            json.dumps({"id": "e", "text": "ok", "mood": 11}),
+            json.dumps({"id": "f", "text": "ok", "history": [1, 2]}),
+        ]
+    )
+    assert errors == 3
+    assert results[0]["id"] == "c" and "error" not in results[0]
+    assert results[0]["action"] in ("none", "ask", "escalate")
+    assert "history" in results[1]["error"]
+    assert "mood" in results[2]["error"]
+    assert "history" in results[3]["error"]
+
+
+def _run_context(lines: list[str]) -> tuple[int, list[dict]]:
+    out = io.StringIO()
+    errors = check_stream(lines, out, with_context=True)
+    return errors, [json.loads(line) for line in out.getvalue().splitlines()]
 
 
 BAD_LINES = [
