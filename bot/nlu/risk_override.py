@@ -1,9 +1,13 @@
-"""Rasa NLU component: the rule-based risk assessment overrides the intent classifier.
+"""Rasa NLU component: the risk decision overrides the intent classifier.
 
-Placed last in config.yml's pipeline. It takes the assessment the web app put in the message
-metadata, or runs the detector itself for messages that did not come through the web app
-(``rasa shell``, a direct REST call). On risk it sets the intent to ``risk_disclosure`` with
-confidence 1.0, so the dialogue never depends on the classifier for safety. The detector is also
+Placed last in config.yml's pipeline. It takes the decision the web app put in the message
+metadata (rules, learned classifier and the conversation's context: bot/risk/tiers.py), or
+decides itself, without context, for messages that did not come through the web app
+(``rasa shell``, a direct REST call). On ``escalate`` it sets the intent to ``risk_disclosure``
+with confidence 1.0, so the dialogue never depends on the intent classifier for safety; on
+``ask`` it sets ``risk_check`` (Ally asks directly), and the web app's reading of an answer to
+that question sets ``risk_check_no`` (a "yes" or "not sure" arrives as an
+escalation). The detector is also
 authoritative the other way: a ``risk_disclosure`` guess by the classifier that the reviewed
 rules do not confirm (typically a negation or an idiom such as "my feet are killing me") is
 replaced by the classifier's next intent and kept as ``risk.classifier_only`` for review. It also
@@ -24,17 +28,26 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.risk import RiskAssessment, get_detector
+from bot.risk.learning import get_classifier
+from bot.risk.tiers import decide
 
 logger = logging.getLogger(__name__)
 
 RISK_INTENT = "risk_disclosure"
+ASK_INTENT = "risk_check"
+DECLINED_INTENT = "risk_check_no"
+# Only the risk layer (or the question's buttons, read after this component) sets these: a guess
+# of the intent classifier is replaced by its next one.
+_SET_BY_RISK = frozenset(
+    {RISK_INTENT, ASK_INTENT, DECLINED_INTENT, "risk_check_yes", "risk_check_unsure"}
+)
 ESCALATION_ENTITY = "escalation_open"
 RISK_KEY = "risk"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskOverride(GraphComponent):
-    """Sets ``risk_disclosure`` whenever the rule-based detector finds risk."""
+    """Sets ``risk_disclosure`` on an escalation and ``risk_check`` on an ask."""
 
     @classmethod
     def create(
@@ -44,8 +57,9 @@ class RiskOverride(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RiskOverride:
-        """Build the component and the detector (so the first message does not wait)."""
+        """Build the component, the detector and the classifier (the first message won't wait)."""
         get_detector()
+        get_classifier()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -56,15 +70,17 @@ class RiskOverride(GraphComponent):
 
     def _process_one(self, message: Message) -> None:
         metadata = message.get("metadata") or {}
-        assessment = _assessment_from(metadata, message.get("text") or "")
+        assessment, risk_data = _decision_from(metadata, message.get("text") or "")
         classifier = message.get("intent") or {}
-        others = [i for i in message.get("intent_ranking") or [] if i.get("name") != RISK_INTENT]
-        risk_data = assessment.to_dict()
-        if assessment.risk:
-            intent = {"name": RISK_INTENT, "confidence": 1.0}
+        others = [
+            i for i in message.get("intent_ranking") or [] if i.get("name") not in _SET_BY_RISK
+        ]
+        override = _override_intent(assessment, risk_data, metadata)
+        if override is not None:
+            intent = {"name": override, "confidence": 1.0}
             message.set("intent", intent, add_to_output=True)
             message.set("intent_ranking", [intent, *others], add_to_output=True)
-        elif classifier.get("name") == RISK_INTENT:
+        elif classifier.get("name") in _SET_BY_RISK:
             risk_data["classifier_only"] = classifier.get("confidence")
             fallback = others[0] if others else {"name": "nlu_fallback", "confidence": 0.0}
             message.set("intent", fallback, add_to_output=True)
@@ -84,11 +100,31 @@ class RiskOverride(GraphComponent):
             message.set("entities", entities, add_to_output=True)
 
 
-def _assessment_from(metadata: dict[str, Any], text: str) -> RiskAssessment:
+def _override_intent(
+    assessment: RiskAssessment, risk_data: dict[str, Any], metadata: dict[str, Any]
+) -> str | None:
+    """The intent the risk decision imposes, if any."""
+    if assessment.risk:
+        return RISK_INTENT
+    if risk_data.get("ask_answer") == "no":
+        return DECLINED_INTENT
+    if risk_data.get("action") == "ask" and metadata.get(ESCALATION_ENTITY) is not True:
+        return ASK_INTENT  # while an escalation is open, the crisis follow-up answers instead
+    return None
+
+
+def _decision_from(metadata: dict[str, Any], text: str) -> tuple[RiskAssessment, dict[str, Any]]:
+    """The web app's decision from the metadata, or this component's own (without context)."""
     raw = metadata.get(RISK_KEY)
     if isinstance(raw, dict):
         try:
-            return RiskAssessment.from_dict(raw)
+            return RiskAssessment.from_dict(raw), dict(raw)
         except (ValueError, TypeError, KeyError):
             logger.warning("ignoring malformed risk metadata; assessing the text instead")
-    return get_detector().assess(text)
+    try:
+        decision = decide(text)
+    except Exception as exc:  # the classifier failing must never cost the rules
+        logger.error("risk decision failed, rules alone: %s", type(exc).__name__)
+        assessment = get_detector().assess(text)
+        return assessment, assessment.to_dict()
+    return decision.assessment, decision.to_dict()

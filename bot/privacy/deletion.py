@@ -32,6 +32,7 @@ from bot.storage.tables import (
 # the rows this function deleted, not what a cascade did behind its back.
 PERSON_TABLES = (
     "action_writes",
+    "risk_asks",
     "survey_responses",
     "survey_administrations",
     "alliance_signals",

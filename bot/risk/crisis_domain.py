@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.risk.resources import crisis_followup_text, crisis_text
+from bot.risk.resources import crisis_followup_text, crisis_text, risk_check_declined_text
 
 GENERATED_FILE = "crisis_responses.yml"
 HEADER = (
@@ -21,10 +21,11 @@ HEADER = (
 
 
 def render_crisis_domain(locale: str) -> str:
-    """Return the domain YAML holding ``utter_crisis`` and ``utter_crisis_followup``."""
+    """Return the domain YAML of the crisis responses that list the locale's helplines."""
     responses = {
         "utter_crisis": [{"text": crisis_text(locale)}],
         "utter_crisis_followup": [{"text": crisis_followup_text(locale)}],
+        "utter_risk_check_declined": [{"text": risk_check_declined_text(locale)}],
     }
     body = yaml.safe_dump(
         {"version": "3.1", "responses": responses}, sort_keys=False, allow_unicode=True, width=1000

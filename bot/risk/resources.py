@@ -118,3 +118,23 @@ def crisis_followup_text(locale: str) -> str:
         f"- If you are in immediate danger, call {res.emergency}.",
     ]
     return "\n".join(lines)
+
+
+def risk_check_declined_text(locale: str) -> str:
+    """The fixed reply when the person answers Ally's direct question with "no".
+
+    Ally takes the answer as given, keeps help visible, and carries on; the conversation stays
+    watched (bot/risk/tiers.py), so a weaker signal later counts for more.
+
+    Raises:
+        ValueError: If the locale is unknown.
+    """
+    res = crisis_resources(locale)
+    lines = [
+        "Thank you for telling me, and for answering honestly.",
+        "If that changes, or things feel like too much, you can talk to someone any time:",
+        *(f"- {r.line()}" for r in res.resources),
+        f"- If you are in immediate danger, call {res.emergency}.",
+        "I'm still here. We can carry on whenever you're ready.",
+    ]
+    return "\n".join(lines)

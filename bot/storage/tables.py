@@ -386,3 +386,30 @@ action_writes = sa.Table(
     sa.Column("result", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# --- Ally's direct question about risk (migration 0005) -------------------------------------------
+
+risk_asks = sa.Table(
+    "risk_asks",
+    metadata,
+    # One row each time Ally asked directly whether the person is thinking of ending their life
+    # (the "ask" tier, bot/risk/tiers.py), and how it was answered. No text: researchers count
+    # asks and answers; the messages themselves stay in the conversation.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("conversation_id", sa.String(128), nullable=False),
+    # The web app's id of the message that led to the question.
+    sa.Column("message_id", sa.String(128), nullable=False),
+    sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+    # The classifier's probability for that message, and whether the context raised it.
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("raised", sa.Boolean, nullable=False),
+    sa.Column("category", sa.String(32), nullable=True),
+    # yes, unsure, no, or other (an answer that was none of those); null while unanswered.
+    sa.Column("answer", sa.String(16), nullable=True),
+    sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint(
+        "answer IS NULL OR answer IN ('yes', 'unsure', 'no', 'other')", name="answer_valid"
+    ),
+    sa.UniqueConstraint("message_id", name="uq_risk_asks_message"),
+    sa.Index("ix_risk_asks_conversation", "conversation_id", "asked_at"),
+)

@@ -37,6 +37,7 @@ from bot.web.replies import (
     to_socketio,
 )
 from bot.web.resends import replies_after
+from bot.web.risk_gate import GateDecision
 from bot.web.turn_state import count_and_read, read_takeover
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ async def run_turn(
         return TurnResult([bot_text(EMPTY_MESSAGE)], outcome="empty")
     gate = app[keys.RISK]
     message_id = message_id or uuid.uuid4().hex
-    assessment = await gate.assess(text)
+    gate_decision = await gate.decide(conversation_id, message_id, text)
+    assessment = gate_decision.assessment
     crisis = crisis_text(app[keys.SETTINGS].locale)
     if assessment.risk:
         where = await gate.escalate(
@@ -119,7 +121,7 @@ async def run_turn(
                 return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
             result.messages = [bot_text(SOMETHING_WENT_WRONG)]  # never silence
     else:
-        result = await _new_turn(app, conversation_id, message_id, text, assessment, resent)
+        result = await _new_turn(app, conversation_id, message_id, text, gate_decision, resent)
         if result.outcome == "takeover":
             return result
     if assessment.risk and not any(m.get("text", "").strip() == crisis for m in result.messages):
@@ -136,7 +138,7 @@ async def _new_turn(
     conversation_id: str,
     message_id: str,
     text: str,
-    assessment: RiskAssessment,
+    gate_decision: GateDecision,
     resent: bool = False,
 ) -> TurnResult:
     """Count the turn and hand the message to the supporter (takeover) or to Rasa.
@@ -144,13 +146,14 @@ async def _new_turn(
     A re-send is marked for Rasa, which answers it from the tracker if the first attempt got
     there in the meantime (bot/nlu/resent_turns.py).
     """
+    assessment = gate_decision.assessment
     state = await count_and_read(app, conversation_id, with_escalation=not assessment.risk)
     if state.takeover is not None:
         await relay_to_supporter(app, conversation_id, message_id, text, assessment)
         crisis = crisis_text(app[keys.SETTINGS].locale)
         return TurnResult([bot_text(crisis)] if assessment.risk else [], outcome="takeover")
     escalation_open = True if assessment.risk else state.escalation_open
-    metadata: dict[str, Any] = {"message_id": message_id, "risk": assessment.to_dict()}
+    metadata: dict[str, Any] = {"message_id": message_id, "risk": gate_decision.metadata()}
     if resent:
         metadata["resent"] = True
     if escalation_open is not None:

@@ -32,7 +32,7 @@ def test_export(env: None, tmp_path: Path, fmt: str) -> None:
     assert main(["export", "--out", str(out), "--format", fmt]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["row_counts"]["checkins"] == 6
-    assert manifest["schema_revision"] == "0004"
+    assert manifest["schema_revision"] == "0005"
     everything = b"".join(p.read_bytes() for p in out.iterdir())
     for cid, marker in PEOPLE.items():
         assert cid.encode() not in everything

@@ -128,3 +128,96 @@ async def test_risk_buried_in_an_overlong_message_is_still_caught(
     assert texts == [CRISIS, MESSAGE_TOO_LONG]
     assert rasa.received == []
     assert database.run_sync(count_flagged_messages, conversation_id=conversation) == 1
+
+
+def _risk_asks(database: Database) -> list[Any]:
+    import sqlalchemy as sa
+
+    from bot.storage.tables import risk_asks
+
+    return database.run_sync(lambda connection: connection.execute(sa.select(risk_asks)).all())
+
+
+# Chosen so that the rules do not match and the classifier is between the ask and escalate
+# thresholds: the test patches the classifier's probability to make the tier certain.
+AMBIGUOUS = "things have been a lot lately"
+
+
+@pytest.fixture
+def ask_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.risk import learning
+    from tests.unit.risk.fakes import FixedClassifier
+
+    fixed = FixedClassifier(0.6)
+    real = learning.get_classifier()
+
+    class Mixed:
+        """The real classifier, except that AMBIGUOUS scores 0.6."""
+
+        def probability(self, text: str) -> float:
+            return fixed.probability(text) if text == AMBIGUOUS else real.probability(text)
+
+        def category(self, text: str) -> str:
+            return real.category(text)
+
+        def explain(self, text: str, limit: int = 5) -> Any:
+            return real.explain(text, limit)
+
+    monkeypatch.setattr(learning, "get_classifier", lambda: Mixed())
+
+
+async def test_an_ask_is_recorded_without_text_and_rasa_is_told_to_ask(
+    widget: Widget, fake_rasa: tuple[FakeRasa, int], database: Database, ask_tier: None
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.replies = [{"text": "Is that happening for you?"}]
+    conversation = await widget.session()
+    first = await widget.say(AMBIGUOUS)
+    await replies_until_quiet(widget, first)
+    metadata = rasa.received[-1]["metadata"]["risk"]
+    assert metadata["action"] == "ask" and metadata["risk"] is False
+    rows = _risk_asks(database)
+    assert len(rows) == 1 and rows[0].conversation_id == conversation and rows[0].answer is None
+    assert AMBIGUOUS not in repr(tuple(rows[0]))
+    assert database.run_sync(list_escalations) == []
+
+
+@pytest.mark.parametrize("reply", ["yes", "/risk_check_yes", "not sure"])
+async def test_an_ask_answered_yes_escalates_exactly_once(
+    widget: Widget, fake_rasa: tuple[FakeRasa, int], database: Database, ask_tier: None,
+    reply: str,
+) -> None:  # fmt: skip
+    rasa, _ = fake_rasa
+    rasa.replies = [{"text": "Is that happening for you?"}]
+    conversation = await widget.session()
+    await replies_until_quiet(widget, await widget.say(AMBIGUOUS))
+    rasa.replies = [{"text": CRISIS}]
+    texts = [r["text"] for r in await replies_until_quiet(widget, await widget.say(reply))]
+    assert texts[0] == CRISIS
+    assert rasa.received[-1]["metadata"]["risk"]["risk"] is True
+    assert database.run_sync(count_flagged_messages, conversation_id=conversation) == 1
+    rasa.replies = [{"text": "I'm here."}]
+    await replies_until_quiet(widget, await widget.say("yes"))  # no question pending now
+    assert database.run_sync(count_flagged_messages, conversation_id=conversation) == 1
+    assert [row.answer for row in _risk_asks(database)] == [
+        "unsure" if reply == "not sure" else "yes"
+    ]
+
+
+async def test_an_ask_answered_no_carries_on_watched(
+    widget: Widget, fake_rasa: tuple[FakeRasa, int], database: Database, ask_tier: None
+) -> None:
+    rasa, _ = fake_rasa
+    rasa.replies = [{"text": "Is that happening for you?"}]
+    conversation = await widget.session()
+    await replies_until_quiet(widget, await widget.say(AMBIGUOUS))
+    rasa.replies = [{"text": "Thank you for telling me."}]
+    await replies_until_quiet(widget, await widget.say("no"))
+    metadata = rasa.received[-1]["metadata"]["risk"]
+    assert metadata["ask_answer"] == "no" and metadata["risk"] is False
+    assert database.run_sync(count_flagged_messages, conversation_id=conversation) == 0
+    assert [row.answer for row in _risk_asks(database)] == ["no"]
+    await replies_until_quiet(widget, await widget.say("ok"))
+    assert "context:watched" in rasa.received[-1]["metadata"]["risk"]["reasons"] or (
+        rasa.received[-1]["metadata"]["risk"]["action"] == "none"
+    )

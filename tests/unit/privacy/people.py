@@ -62,6 +62,11 @@ def insert_person(
         connection, t.action_writes, conversation_id=cid, message_id=f"{marker}-msg-{n}", step=1,
         label="start_checkin", result=n, created_at=start,
     )  # fmt: skip
+    _one(
+        connection, t.risk_asks, conversation_id=cid, message_id=f"{marker}-ask-{n}",
+        asked_at=start, score=0.6, raised=False, category="suicidal_ideation", answer="no",
+        answered_at=start,
+    )  # fmt: skip
     for day, status in enumerate(("completed", "abandoned", "completed")):
         _one(
             connection, t.checkins, conversation_id=cid, mood=4 + day, emotions=[marker, "sad"],

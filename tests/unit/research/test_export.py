@@ -81,7 +81,7 @@ def test_manifest_describes_the_export(
     assert manifest["format"] == "jsonl"
     assert manifest["since"] == "2024-03-10"
     assert manifest["include_text"] is False
-    assert manifest["schema_revision"] == "0004"
+    assert manifest["schema_revision"] == "0005"
     assert manifest["instrument"] == "wai_sr_chatbot"
     assert manifest["row_counts"]["checkins"] == 4  # two of each person's three are after
     for name, count in manifest["row_counts"].items():
