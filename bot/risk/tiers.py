@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.risk.classifier import RiskClassifier
 
 ACTIONS = ("none", "ask", "escalate")
+SUICIDE_CATEGORIES = frozenset({"suicidal_ideation", "suicide_plan_or_means"})
 CLASSIFIER_RULE = "classifier"
 CONTEXT_RULE = "classifier_in_context"
 _TIERS_FILE = Path(__file__).parent / "data" / "tiers.yml"
@@ -46,6 +47,7 @@ class Thresholds:
     raised_ask_at: float
     rule_weak_escalate_at: float
     rule_weak_ask_at: float
+    rule_high_ask_below: float
     history_turns: int
     low_mood_rating: int
     raising_words: tuple[str, ...]
@@ -62,6 +64,7 @@ def thresholds() -> Thresholds:
         raised_ask_at=float(raw["raised"]["ask_at"]),
         rule_weak_escalate_at=float(raw["rule_weak_escalate_at"]),
         rule_weak_ask_at=float(raw["rule_weak_ask_at"]),
+        rule_high_ask_below=float(raw["rule_high_ask_below"]),
         history_turns=int(raw["history_turns"]),
         low_mood_rating=int(raw["low_mood_rating"]),
         raising_words=tuple(str(w).lower() for w in raw["raising_words"]),
@@ -217,9 +220,11 @@ def decide(
     raised, context_reasons = context.raised(limits)
     reasons = [f"rule:{m.rule_id}" for m in rules.matches]
     top_rule = max((severity_rank(m.severity) for m in rules.matches), default=0)
-    if (rules.risk and top_rule >= severity_rank("high")) or (
-        rules.risk and (raised or score >= limits.rule_weak_escalate_at)
-    ):
+    if rules.risk and _always_escalates(rules):
+        action = "escalate"
+    elif rules.risk and top_rule >= severity_rank("high"):
+        action = "ask" if score < limits.rule_high_ask_below and not raised else "escalate"
+    elif rules.risk and (raised or score >= limits.rule_weak_escalate_at):
         action = "escalate"
     elif rules.risk:  # a past, third-party or fictional reading: ask, or let a low one go
         weak = top_rule <= severity_rank("low") and score < limits.rule_weak_ask_at
@@ -249,6 +254,14 @@ def decide(
         category=category,
         signals=Signals(own.low_rating, own.raising_words, action != "none"),
         rules_severity=rules.severity,
+    )
+
+
+def _always_escalates(rules: RiskAssessment) -> bool:
+    """An imminent match, or a high one about suicide: escalated whatever the classifier says."""
+    return any(
+        m.severity == "imminent" or (m.severity == "high" and m.category in SUICIDE_CATEGORIES)
+        for m in rules.matches
     )
 
 

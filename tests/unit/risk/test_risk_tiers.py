@@ -121,3 +121,11 @@ def test_the_decision_serialises_with_action_score_and_reasons() -> None:
     assert data["score"] == 0.97
     assert data["risk"] is True
     assert data["reasons"]
+
+
+def test_a_high_match_outside_suicide_asks_when_the_classifier_is_sure_it_is_not_risk() -> None:
+    text = "i cut myself again last night"
+    assert decide(text, classifier=FixedClassifier(0.9)).action == "escalate"  # type: ignore[arg-type]
+    assert decide(text, classifier=FixedClassifier(0.01)).action == "ask"  # type: ignore[arg-type]
+    raised = Context(mood=1)
+    assert decide(text, raised, classifier=FixedClassifier(0.01)).action == "escalate"  # type: ignore[arg-type]
