@@ -40,6 +40,8 @@ class ActionEscalateRisk(Action):
         try:
             if intent == names.INTENT_RISK_DISCLOSURE:
                 await record(services.database(), flagged_message(tracker.sender_id, latest))
+            elif answered_yes(tracker, intent):
+                await record(services.database(), answered_yes_message(tracker.sender_id, latest))
             else:
                 await write_once(
                     tracker,
@@ -50,6 +52,40 @@ class ActionEscalateRisk(Action):
         except Exception:
             logger.exception("could not update the escalation")
         return [SlotSet(names.SLOT_ESCALATION_OPEN, True)]
+
+
+def answered_yes(tracker: Tracker, intent: str | None) -> bool:
+    """True when the person answered Ally's direct question with yes or not sure.
+
+    The buttons set ``risk_check_yes`` / ``risk_check_unsure``; a typed "yes" that reached Rasa
+    without the web app (which escalates it itself) is ``affirm`` right after the question.
+    """
+    if intent in names.INTENTS_RISK_CHECK_YES:
+        return True
+    return intent == names.INTENT_AFFIRM and _last_bot_response(tracker) == names.UTTER_RISK_CHECK
+
+
+def _last_bot_response(tracker: Tracker) -> str | None:
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") not in (
+            "action_listen", names.ACTION_ESCALATE_RISK, "utter_crisis",
+        ):  # fmt: skip
+            return str(event.get("name"))
+    return None
+
+
+def answered_yes_message(conversation_id: str, latest: dict[str, Any]) -> FlaggedMessage:
+    """The escalation for a yes (or not sure) to Ally's direct question: high, suicide."""
+    metadata = latest.get("metadata") or {}
+    return FlaggedMessage(
+        conversation_id=conversation_id,
+        message_id=str(metadata.get("message_id") or latest.get("message_id") or uuid.uuid4().hex),
+        severity="high",
+        categories=["suicidal_ideation"],
+        matches=[],
+        excerpt=(latest.get("text") or "")[:280],
+        source="rasa",
+    )
 
 
 def flagged_message(conversation_id: str, latest: dict[str, Any]) -> FlaggedMessage:

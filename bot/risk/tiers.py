@@ -48,6 +48,7 @@ class Thresholds:
     rule_weak_escalate_at: float
     rule_weak_ask_at: float
     rule_high_ask_below: float
+    question_starts: tuple[str, ...]
     history_turns: int
     low_mood_rating: int
     raising_words: tuple[str, ...]
@@ -65,6 +66,7 @@ def thresholds() -> Thresholds:
         rule_weak_escalate_at=float(raw["rule_weak_escalate_at"]),
         rule_weak_ask_at=float(raw["rule_weak_ask_at"]),
         rule_high_ask_below=float(raw["rule_high_ask_below"]),
+        question_starts=tuple(str(w).lower() for w in raw["question_starts"]),
         history_turns=int(raw["history_turns"]),
         low_mood_rating=int(raw["low_mood_rating"]),
         raising_words=tuple(str(w).lower() for w in raw["raising_words"]),
@@ -220,10 +222,11 @@ def decide(
     raised, context_reasons = context.raised(limits)
     reasons = [f"rule:{m.rule_id}" for m in rules.matches]
     top_rule = max((severity_rank(m.severity) for m in rules.matches), default=0)
-    if rules.risk and _always_escalates(rules):
+    sure_not = score < limits.rule_high_ask_below and not raised
+    if rules.risk and _always_escalates(rules) and not (sure_not and is_question(text)):
         action = "escalate"
     elif rules.risk and top_rule >= severity_rank("high"):
-        action = "ask" if score < limits.rule_high_ask_below and not raised else "escalate"
+        action = "ask" if sure_not and top_rule < severity_rank("imminent") else "escalate"
     elif rules.risk and (raised or score >= limits.rule_weak_escalate_at):
         action = "escalate"
     elif rules.risk:  # a past, third-party or fictional reading: ask, or let a low one go
@@ -255,6 +258,13 @@ def decide(
         signals=Signals(own.low_rating, own.raising_words, action != "none"),
         rules_severity=rules.severity,
     )
+
+
+def is_question(text: str) -> bool:
+    """True for a question or a hypothetical: a final "?" or a start such as "what", "if i"."""
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    starts = thresholds().question_starts
+    return lowered.endswith("?") or any(lowered.startswith(s + " ") for s in starts)
 
 
 def _always_escalates(rules: RiskAssessment) -> bool:

@@ -129,3 +129,16 @@ def test_a_high_match_outside_suicide_asks_when_the_classifier_is_sure_it_is_not
     assert decide(text, classifier=FixedClassifier(0.01)).action == "ask"  # type: ignore[arg-type]
     raised = Context(mood=1)
     assert decide(text, raised, classifier=FixedClassifier(0.01)).action == "escalate"  # type: ignore[arg-type]
+
+
+def test_a_question_about_suicide_the_classifier_rejects_gets_asked_not_escalated() -> None:
+    question = "what's the difference between passive and active suicidal ideation?"
+    assert decide(question, classifier=FixedClassifier(0.01)).action == "ask"  # type: ignore[arg-type]
+    assert decide(question, classifier=FixedClassifier(0.5)).action == "escalate"  # type: ignore[arg-type]
+    statement = "i am suicidal"
+    assert decide(statement, classifier=FixedClassifier(0.01)).action == "escalate"  # type: ignore[arg-type]
+
+
+def test_an_imminent_cue_escalates_even_as_a_question() -> None:
+    text = "i took all my pills an hour ago, what happens now?"
+    assert decide(text, classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
