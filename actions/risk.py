@@ -66,11 +66,16 @@ def answered_yes(tracker: Tracker, intent: str | None) -> bool:
 
 
 def _last_bot_response(tracker: Tracker) -> str | None:
+    """The last action before the person's latest message (what they were answering)."""
+    before_latest = False
     for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") not in (
-            "action_listen", names.ACTION_ESCALATE_RISK, "utter_crisis",
-        ):  # fmt: skip
-            return str(event.get("name"))
+        if event.get("event") == "user":
+            if before_latest:
+                return None  # two messages in a row: nothing was asked in between
+            before_latest = True
+        elif before_latest and event.get("event") == "action":
+            if event.get("name") != "action_listen":
+                return str(event.get("name"))
     return None
 
 

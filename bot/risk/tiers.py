@@ -49,6 +49,7 @@ class Thresholds:
     rule_weak_ask_at: float
     rule_high_ask_below: float
     question_starts: tuple[str, ...]
+    short_message_words: int
     history_turns: int
     low_mood_rating: int
     raising_words: tuple[str, ...]
@@ -67,6 +68,7 @@ def thresholds() -> Thresholds:
         rule_weak_ask_at=float(raw["rule_weak_ask_at"]),
         rule_high_ask_below=float(raw["rule_high_ask_below"]),
         question_starts=tuple(str(w).lower() for w in raw["question_starts"]),
+        short_message_words=int(raw["short_message_words"]),
         history_turns=int(raw["history_turns"]),
         low_mood_rating=int(raw["low_mood_rating"]),
         raising_words=tuple(str(w).lower() for w in raw["raising_words"]),
@@ -236,6 +238,8 @@ def decide(
         escalate_at = limits.raised_escalate_at if raised else limits.escalate_at
         ask_at = limits.raised_ask_at if raised else limits.ask_at
         action = "escalate" if score >= escalate_at else "ask" if score >= ask_at else "none"
+        if action == "escalate" and len(text.split()) <= limits.short_message_words:
+            action = "ask"
     if action != "none":
         reasons.append(f"classifier:{score:.3f}")
         reasons.extend(f"feature:{e.feature}" for e in classifier.explain(text, 3))

@@ -70,3 +70,34 @@ def test_database_failure_still_keeps_the_escalation_open(tmp_path: Path) -> Non
         services.override_database(None)
         broken.close()
     assert events == [SlotSet("escalation_open", True)]
+
+
+def _after_question(intent: str, text: str, message_id: str, events: list[dict]) -> Tracker:
+    t = tracker(intent, text, message_id)
+    t.events = events
+    return t
+
+
+ASKED = [
+    {"event": "action", "name": "utter_risk_check"},
+    {"event": "action", "name": "action_listen"},
+]
+
+
+def test_a_yes_button_to_the_direct_question_is_escalated_high(actions_database: Database) -> None:
+    run(_after_question("risk_check_yes", "/risk_check_yes", "m1", [*ASKED, {"event": "user"}]))
+    rows = actions_database.run_sync(lambda c: c.execute(sa.select(escalation_messages)).all())
+    assert [(r.message_id, r.severity, r.categories) for r in rows] == [
+        ("m1", "high", ["suicidal_ideation"])
+    ]
+
+
+def test_a_typed_yes_right_after_the_question_is_escalated_once(
+    actions_database: Database,
+) -> None:
+    events = [*ASKED, {"event": "user"}, {"event": "action", "name": "utter_crisis"}]
+    run(_after_question("affirm", "yes", "m1", events))
+    later = [*events, {"event": "action", "name": "action_escalate_risk"},
+             {"event": "action", "name": "action_listen"}, {"event": "user"}]  # fmt: skip
+    run(_after_question("affirm", "yes", "m2", later))  # the crisis follow-up, not a new one
+    assert actions_database.run_sync(count_flagged_messages, conversation_id="conv-9") == 1

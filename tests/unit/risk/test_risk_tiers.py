@@ -69,8 +69,9 @@ def test_a_raised_context_turns_a_weak_signal_into_an_ask() -> None:
 def test_a_raised_context_turns_a_middling_signal_into_an_escalation() -> None:
     middling = (LIMITS.raised_escalate_at + LIMITS.escalate_at) / 2
     raised = Context(mood=1)
-    assert decide("x", classifier=FixedClassifier(middling)).action == "ask"  # type: ignore[arg-type]
-    decision = decide("x", raised, classifier=FixedClassifier(middling))  # type: ignore[arg-type]
+    text = "it will all be over soon"
+    assert decide(text, classifier=FixedClassifier(middling)).action == "ask"  # type: ignore[arg-type]
+    decision = decide(text, raised, classifier=FixedClassifier(middling))  # type: ignore[arg-type]
     assert decision.action == "escalate"
     assert decision.assessment.matches[0].rule_id == "classifier_in_context"
     assert decision.assessment.severity == "high"
@@ -142,3 +143,9 @@ def test_a_question_about_suicide_the_classifier_rejects_gets_asked_not_escalate
 def test_an_imminent_cue_escalates_even_as_a_question() -> None:
     text = "i took all my pills an hour ago, what happens now?"
     assert decide(text, classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
+
+
+def test_one_or_two_words_no_rule_matched_are_asked_about_not_escalated() -> None:
+    assert decide("pain", classifier=FixedClassifier(0.99)).action == "ask"  # type: ignore[arg-type]
+    assert decide("so much pain", classifier=FixedClassifier(0.99)).action == "escalate"  # type: ignore[arg-type]
+    assert decide("kms", classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
