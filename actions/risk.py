@@ -73,9 +73,12 @@ def _last_bot_response(tracker: Tracker) -> str | None:
             if before_latest:
                 return None  # two messages in a row: nothing was asked in between
             before_latest = True
-        elif before_latest and event.get("event") == "action":
-            if event.get("name") != "action_listen":
-                return str(event.get("name"))
+        elif (
+            before_latest
+            and event.get("event") == "action"
+            and event.get("name") != "action_listen"
+        ):
+            return str(event.get("name"))
     return None
 
 
