@@ -1,4 +1,6 @@
-"""Regression floors on the generalisation probes (see docs/risk.md).
+"""Regression tests: the rules keep what they caught on the earlier probes (docs/risk.md).
+
+These are not accuracy figures: the rules were tuned on these sets. History below.
 
 ``risk_probe_2.jsonl`` was written on 2026-11-25 before the third rule round,
 measured first (recall 0.731, false alarms 8/341), then used for tuning (recall
