@@ -108,3 +108,12 @@ def test_the_current_model_is_small_and_separates_the_obvious() -> None:
     assert classifier.probability("had a lovely walk with the dog") < 0.05
     assert classifier.category("my stepdad hits me when mum is out") == "abuse_or_unsafe"
     assert classifier.explain("i want to end my life")
+
+
+def test_another_model_dir_uses_the_projects_current_file_instead_of_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = model_path(PROJECT)
+    get_classifier()  # makes sure the project's file exists
+    monkeypatch.setenv("ALLY_MODEL_DIR", str(tmp_path))
+    assert model_path(PROJECT) == PROJECT / "models" / "risk" / current.name
