@@ -49,6 +49,7 @@ class Thresholds:
     rule_weak_ask_at: float
     rule_high_ask_below: float
     question_starts: tuple[str, ...]
+    not_self_cues: tuple[str, ...]
     short_message_words: int
     history_turns: int
     low_mood_rating: int
@@ -69,6 +70,7 @@ def thresholds() -> Thresholds:
         rule_high_ask_below=float(raw["rule_high_ask_below"]),
         question_starts=tuple(str(w).lower() for w in raw["question_starts"]),
         short_message_words=int(raw["short_message_words"]),
+        not_self_cues=tuple(str(w).lower() for w in raw["not_self_cues"]),
         history_turns=int(raw["history_turns"]),
         low_mood_rating=int(raw["low_mood_rating"]),
         raising_words=tuple(str(w).lower() for w in raw["raising_words"]),
@@ -225,7 +227,8 @@ def decide(
     reasons = [f"rule:{m.rule_id}" for m in rules.matches]
     top_rule = max((severity_rank(m.severity) for m in rules.matches), default=0)
     sure_not = score < limits.rule_high_ask_below and not raised
-    if rules.risk and _always_escalates(rules) and not (sure_not and is_question(text)):
+    not_a_statement = is_question(text) or about_someone_else_or_the_past(text)
+    if rules.risk and _always_escalates(rules) and not (sure_not and not_a_statement):
         action = "escalate"
     elif rules.risk and top_rule >= severity_rank("high"):
         action = "ask" if sure_not and top_rule < severity_rank("imminent") else "escalate"
@@ -269,6 +272,12 @@ def is_question(text: str) -> bool:
     lowered = " ".join(text.lower().replace("\u2019", "'").split())
     starts = thresholds().question_starts
     return lowered.endswith("?") or any(lowered.startswith(s + " ") for s in starts)
+
+
+def about_someone_else_or_the_past(text: str) -> bool:
+    """True when a ``not_self_cues`` phrase occurs as whole words ("my friend", "years ago")."""
+    lowered = " " + " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))) + " "
+    return any(f" {cue} " in lowered for cue in thresholds().not_self_cues)
 
 
 def _always_escalates(rules: RiskAssessment) -> bool:

@@ -149,3 +149,10 @@ def test_one_or_two_words_no_rule_matched_are_asked_about_not_escalated() -> Non
     assert decide("pain", classifier=FixedClassifier(0.99)).action == "ask"  # type: ignore[arg-type]
     assert decide("so much pain", classifier=FixedClassifier(0.99)).action == "escalate"  # type: ignore[arg-type]
     assert decide("kms", classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
+
+
+def test_someone_elses_or_a_past_statement_the_classifier_rejects_is_asked_about() -> None:
+    for text in ("my friend told me she wants to kill herself", "when i was 14 i wanted to die"):
+        assert decide(text, classifier=FixedClassifier(0.01)).action in ("ask", "none")  # type: ignore[arg-type]
+        assert decide(text, classifier=FixedClassifier(0.6)).action == "escalate"  # type: ignore[arg-type]
+    assert decide("i want to die", classifier=FixedClassifier(0.01)).action == "escalate"  # type: ignore[arg-type]
