@@ -187,7 +187,8 @@ MSG_DELETE_KEPT = "delete_kept"
 INTENT_MOOD_NEGATIVE = "mood_negative"
 INTENT_RISK_DISCLOSURE = "risk_disclosure"
 # Answers to Ally's direct question (the ask tier) that escalate.
-INTENTS_RISK_CHECK_YES = frozenset({"risk_check_yes", "risk_check_unsure"})
+INTENT_RISK_CHECK_YES = "risk_check_yes"
+INTENT_RISK_CHECK_UNSURE = "risk_check_unsure"
 UTTER_RISK_CHECK = "utter_risk_check"
 SLOT_ESCALATION_OPEN = "escalation_open"
 ACTION_ESCALATE_RISK = "action_escalate_risk"

@@ -60,7 +60,7 @@ def answered_yes(tracker: Tracker, intent: str | None) -> bool:
     The buttons set ``risk_check_yes`` / ``risk_check_unsure``; a typed "yes" that reached Rasa
     without the web app (which escalates it itself) is ``affirm`` right after the question.
     """
-    if intent in names.INTENTS_RISK_CHECK_YES:
+    if intent in (names.INTENT_RISK_CHECK_YES, names.INTENT_RISK_CHECK_UNSURE):
         return True
     return intent == names.INTENT_AFFIRM and _last_bot_response(tracker) == names.UTTER_RISK_CHECK
 
