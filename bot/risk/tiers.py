@@ -241,8 +241,8 @@ def decide(
         escalate_at = limits.raised_escalate_at if raised else limits.escalate_at
         ask_at = limits.raised_ask_at if raised else limits.ask_at
         action = "escalate" if score >= escalate_at else "ask" if score >= ask_at else "none"
-        if action == "escalate" and len(text.split()) <= limits.short_message_words:
-            action = "ask"
+        if action != "none" and len(text.split()) <= limits.short_message_words:
+            action = "ask" if raised else "none"
     if action != "none":
         reasons.append(f"classifier:{score:.3f}")
         reasons.extend(f"feature:{e.feature}" for e in classifier.explain(text, 3))

@@ -145,8 +145,10 @@ def test_an_imminent_cue_escalates_even_as_a_question() -> None:
     assert decide(text, classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
 
 
-def test_one_or_two_words_no_rule_matched_are_asked_about_not_escalated() -> None:
-    assert decide("pain", classifier=FixedClassifier(0.99)).action == "ask"  # type: ignore[arg-type]
+def test_one_or_two_words_no_rule_matched_are_flagged_only_in_a_raised_context() -> None:
+    assert decide("goodbye", classifier=FixedClassifier(0.99)).action == "none"  # type: ignore[arg-type]
+    low = Context(mood=2)
+    assert decide("goodbye", low, classifier=FixedClassifier(0.99)).action == "ask"  # type: ignore[arg-type]
     assert decide("so much pain", classifier=FixedClassifier(0.99)).action == "escalate"  # type: ignore[arg-type]
     assert decide("kms", classifier=FixedClassifier(0.0)).action == "escalate"  # type: ignore[arg-type]
 
