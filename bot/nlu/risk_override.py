@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.risk import RiskAssessment, get_detector
 from bot.risk.learning import get_classifier
-from bot.risk.tiers import decide
+from bot.risk.tiers import decide, rules_only
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +125,5 @@ def _decision_from(metadata: dict[str, Any], text: str) -> tuple[RiskAssessment,
         decision = decide(text)
     except Exception as exc:  # the classifier failing must never cost the rules
         logger.error("risk decision failed, rules alone: %s", type(exc).__name__)
-        assessment = get_detector().assess(text)
-        return assessment, assessment.to_dict()
+        decision = rules_only(text)
     return decision.assessment, decision.to_dict()

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.risk.assessment import RiskAssessment, RiskMatch
-from bot.risk.tiers import Context, RiskDecision, Signals, decide
+from bot.risk.assessment import NO_RISK
+from bot.risk.tiers import Context, RiskDecision, Signals, decide, whole_message_match
 
 ANSWERS = ("yes", "unsure", "no")
 PAYLOADS = {"/risk_check_yes": "yes", "/risk_check_unsure": "unsure", "/risk_check_no": "no"}
 _FILE = Path(__file__).parent / "data" / "tiers.yml"
 _WORDS = re.compile(r"[a-z0-9']+")
-_EXCERPT_CHARS = 280
 
 
 @dataclass(frozen=True)
@@ -90,18 +89,17 @@ def decide_answer(
     asked = context.after(Signals(flagged=True))
     decision = decide(text, asked, **kwargs)  # type: ignore[arg-type]
     if answer in ("yes", "unsure") and not decision.escalate:
-        end = min(len(text), _EXCERPT_CHARS)
-        match = RiskMatch(f"ask_answered_{answer}", category or "suicidal_ideation", "high",
-                          0, end, text[:end])  # fmt: skip
+        rule = f"ask_answered_{answer}"
         decision = replace(
             decision,
             action="escalate",
-            assessment=RiskAssessment.from_matches([match]),
+            assessment=whole_message_match(text, rule, category or "suicidal_ideation", "high"),
             reasons=(f"ask_answered:{answer}", *decision.reasons),
             category=category or "suicidal_ideation",
             signals=replace(decision.signals, flagged=True),
         )
     elif answer == "no" and not decision.escalate:
-        decision = replace(decision, action="none", assessment=RiskAssessment(False, "none"),
-                           reasons=("ask_answered:no",))  # fmt: skip
+        decision = replace(
+            decision, action="none", assessment=NO_RISK, reasons=("ask_answered:no",)
+        )
     return decision, answer

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bot.risk.assessment import RiskAssessment, RiskMatch, severity_rank
+from bot.risk.assessment import NO_RISK, RiskAssessment, RiskMatch, severity_rank
 
 if TYPE_CHECKING:
     from bot.risk.classifier import RiskClassifier
@@ -250,7 +250,8 @@ def decide(
     category = rules.categories[0] if rules.categories else None
     if action != "none" and category is None:
         category = classifier.category(text)
-    assessment = rules if action == "escalate" else _unflagged(rules)
+    # ask and none carry no matches (the reasons keep the rule ids)
+    assessment = rules if action == "escalate" else NO_RISK
     if action == "escalate" and not rules.risk:
         assessment = _classifier_assessment(text, category or "suicidal_ideation", score, raised)
     elif action == "escalate" and top_rule < severity_rank("high"):
@@ -288,9 +289,19 @@ def _always_escalates(rules: RiskAssessment) -> bool:
     )
 
 
-def _unflagged(rules: RiskAssessment) -> RiskAssessment:
-    """Nothing escalates: ``ask`` and ``none`` carry no matches (the reasons keep the rule ids)."""
-    return RiskAssessment(risk=False, severity="none")
+def rules_only(text: str) -> RiskDecision:
+    """The fallback when the classifier cannot be used: the rules alone, any match escalates."""
+    from bot.risk.detector import assess
+
+    assessment = assess(text)
+    action = "escalate" if assessment.risk else "none"
+    return RiskDecision(action=action, score=0.0, assessment=assessment, reasons=("rules_only",))
+
+
+def whole_message_match(text: str, rule_id: str, category: str, severity: str) -> RiskAssessment:
+    """An escalation no rule span explains: the first 280 characters are the excerpt."""
+    end = min(len(text), _EXCERPT_CHARS)
+    return RiskAssessment.from_matches([RiskMatch(rule_id, category, severity, 0, end, text[:end])])
 
 
 def _at_least_medium(rules: RiskAssessment) -> RiskAssessment:
@@ -306,6 +317,6 @@ def _at_least_medium(rules: RiskAssessment) -> RiskAssessment:
 def _classifier_assessment(text: str, category: str, score: float, raised: bool) -> RiskAssessment:
     """The escalation for a message only the classifier (with the context) flagged."""
     severity = "high" if raised or score >= 0.97 else "medium"
-    end = min(len(text), _EXCERPT_CHARS)
-    rule = CONTEXT_RULE if raised else CLASSIFIER_RULE
-    return RiskAssessment.from_matches([RiskMatch(rule, category, severity, 0, end, text[:end])])
+    return whole_message_match(
+        text, CONTEXT_RULE if raised else CLASSIFIER_RULE, category, severity
+    )

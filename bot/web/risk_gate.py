@@ -23,7 +23,7 @@ from typing import Any
 from bot.risk import RiskAssessment, get_detector
 from bot.risk.asking import decide_answer
 from bot.risk.learning import get_classifier
-from bot.risk.tiers import RiskDecision, decide, rating_in
+from bot.risk.tiers import RiskDecision, decide, rating_in, rules_only
 from bot.risk.watch import ASK_VALID_SECONDS, PendingAsk, Watch, WatchStore, now
 from bot.storage.engine import Database
 from bot.storage.escalations import (
@@ -226,7 +226,7 @@ def _decide_safely(text: str, watch: Watch | None) -> RiskDecision:
         return decide(text, watch.context if watch else None)
     except Exception as exc:
         logger.error("risk decision failed, rules alone: %s", type(exc).__name__)
-        return _rules_only(text)
+        return rules_only(text)
 
 
 def _decide_answer_safely(
@@ -236,13 +236,7 @@ def _decide_answer_safely(
         return decide_answer(text, watch.context, category)
     except Exception as exc:
         logger.error("risk decision failed, rules alone: %s", type(exc).__name__)
-        return _rules_only(text), None
-
-
-def _rules_only(text: str) -> RiskDecision:
-    assessment = get_detector().assess(text)
-    action = "escalate" if assessment.risk else "none"
-    return RiskDecision(action=action, score=0.0, assessment=assessment, reasons=("rules_only",))
+        return rules_only(text), None
 
 
 async def risk_gate_ctx(gate: RiskGate) -> AsyncIterator[None]:
